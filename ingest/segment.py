@@ -1,0 +1,198 @@
+"""Segment a cleaned body into clauses along the numbering hierarchy of Chinese policy texts.
+
+Levels, outermost first: ``一、`` › ``（一）`` › ``1.`` › ``（1）`` › ``一是``. A numbered line whose
+only content is its heading and that has content below it is a *bare heading*: it joins the path of
+the clauses below it instead of being a clause. Inline ``一是…二是…`` runs are split into clauses,
+and an over-long item is split at sentence ends. Clauses and bare headings partition the body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from ingest.types import Clause
+
+MAX_CLAUSE_CHARS = 220  # a longer item is split at sentence ends; keeps citations short and precise
+MIN_CHUNK_CHARS = 60  # a sentence-split tail shorter than this stays with the previous chunk
+_CN_NUM = "一二三四五六七八九十"
+_LEVEL_PATTERNS = (
+    re.compile(rf"^[{_CN_NUM}]+、"),
+    re.compile(rf"^[（(][{_CN_NUM}]+[）)]"),
+    re.compile(r"^\d{1,2}[\.．、](?!\d)"),
+    re.compile(r"^[（(]\d{1,2}[）)]"),
+    re.compile(rf"^[{_CN_NUM}]是"),
+)
+_INLINE_ITEM = re.compile(rf"(?<=[；;。，,])\s*(?=[{_CN_NUM}]是)")
+_SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+|[^。！？；!?;]+$")
+_LABEL_END = re.compile(r"[。：:；;]")
+MAX_LABEL_CHARS = 24
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    start: int
+    level: int | None  # numbering level, None for a plain paragraph
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of the body: a clause-to-be or a bare heading."""
+
+    start: int
+    end: int
+    path: tuple[str, ...]
+    is_heading: bool
+
+
+def numbering_level(line: str) -> int | None:
+    """The numbering level of a line (0 = ``一、``), or None when it does not start a numbered item."""
+    for level, pattern in enumerate(_LEVEL_PATTERNS):
+        if pattern.match(line):
+            return level
+    return None
+
+
+def heading_label(text: str) -> str:
+    """The heading phrase of a numbered item: up to its first full stop, shortened when long."""
+    match = _LABEL_END.search(text)
+    label = text[: match.start()] if match else text
+    return label if len(label) <= MAX_LABEL_CHARS else label[:MAX_LABEL_CHARS] + "…"
+
+
+def segment(doc_id: str, text: str) -> list[Clause]:
+    """Cut a cleaned body into clauses with heading paths, offsets and stable ids."""
+    spans = [s for s in _spans(text) if not s.is_heading]
+    clauses, seen = [], {}
+    for ordinal, span in enumerate(spans):
+        key = " › ".join(span.path)
+        seen[key] = seen.get(key, 0) + 1
+        clauses.append(
+            Clause(
+                clause_id=clause_id(doc_id, span.path, seen[key]),
+                doc_id=doc_id,
+                path=span.path,
+                text=text[span.start : span.end],
+                start=span.start,
+                end=span.end,
+                ordinal=ordinal,
+            )
+        )
+    return clauses
+
+
+def heading_spans(text: str) -> list[Span]:
+    """The bare headings of a body (they sit in clause paths rather than in clauses)."""
+    return [s for s in _spans(text) if s.is_heading]
+
+
+def clause_id(doc_id: str, path: tuple[str, ...], nth: int) -> str:
+    """Stable short id: the document id plus a hash of the heading path and the item's place under it."""
+    digest = hashlib.sha1(f"{' › '.join(path)}#{nth}".encode()).hexdigest()[:8]
+    return f"{doc_id}-{digest}"
+
+
+def _lines(text: str) -> list[_Line]:
+    lines, pos = [], 0
+    for raw in text.split("\n"):
+        if raw.strip():
+            lines.append(_Line(raw, pos, numbering_level(raw)))
+        pos += len(raw) + 1
+    return lines
+
+
+def _spans(text: str) -> list[Span]:
+    lines = _lines(text)
+    merged = _merge_short_lines(lines)
+    stack: list[tuple[int, str]] = []
+    spans: list[Span] = []
+    for i, line in enumerate(merged):
+        if line.level is not None:
+            stack = [(lvl, lab) for lvl, lab in stack if lvl < line.level]
+            stack.append((line.level, heading_label(line.text)))
+            path = tuple(lab for _, lab in stack)
+            if _is_bare_heading(line, merged[i + 1] if i + 1 < len(merged) else None):
+                spans.append(Span(line.start, line.start + len(line.text), path, True))
+                continue
+        path = tuple(lab for _, lab in stack)
+        spans.extend(_split_item(line, path))
+    return spans
+
+
+def _merge_short_lines(lines: list[_Line]) -> list[_Line]:
+    """Join runs of short unnumbered lines (title pieces, issuer, date) into one paragraph."""
+    merged: list[_Line] = []
+    for line in lines:
+        prev = merged[-1] if merged else None
+        if prev and _is_short(prev.text.split("\n")[-1]) and _is_short(line.text) and line.level is None \
+                and prev.level is None and len(prev.text) < MAX_CLAUSE_CHARS:
+            merged[-1] = _Line(prev.text + "\n" + line.text, prev.start, None)
+        else:
+            merged.append(line)
+    return merged
+
+
+def _is_short(text: str) -> bool:
+    return len(text) < 40 and not text.endswith(("。", "；", ";"))
+
+
+def _is_bare_heading(line: _Line, following: _Line | None) -> bool:
+    """Only a heading phrase (at most one sentence, short) with content nested below it."""
+    body = line.text
+    sentences = [s for s in _SENTENCE.findall(body) if s.strip()]
+    if len(sentences) > 1 or len(body) > 60:
+        return False
+    if following is None:
+        return False
+    return following.level is None or following.level > (line.level or 0)
+
+
+def _split_item(line: _Line, path: tuple[str, ...]) -> list[Span]:
+    """One numbered item or paragraph as clauses: inline 一是… runs, then length limits."""
+    pieces = _inline_pieces(line.text)
+    spans: list[Span] = []
+    for offset, piece in pieces:
+        label = _inline_label(piece)
+        piece_path = path + (label,) if label and line.level != len(_LEVEL_PATTERNS) - 1 else path
+        for start, end in _length_chunks(piece):
+            spans.append(Span(line.start + offset + start, line.start + offset + end, piece_path, False))
+    return spans
+
+
+def _inline_pieces(text: str) -> list[tuple[int, str]]:
+    """Split at inline 二是/三是… markers (only when the run starts with 一是); a short lead-in joins 一是."""
+    cuts = [m.start() for m in _INLINE_ITEM.finditer(text)]
+    if len(cuts) < 2 or not text[cuts[0] :].lstrip().startswith("一是"):
+        return [(0, text)]
+    bounds = [0, *cuts, len(text)]
+    pieces = [(a, text[a:b]) for a, b in zip(bounds, bounds[1:]) if b > a]
+    if len(pieces[0][1]) < MIN_CHUNK_CHARS:
+        (a, first), (_, second) = pieces[0], pieces[1]
+        pieces = [(a, first + second), *pieces[2:]]
+    return pieces
+
+
+def _inline_label(piece: str) -> str:
+    match = re.search(rf"[{_CN_NUM}]是", piece)
+    if not match or match.start() > MIN_CHUNK_CHARS:
+        return ""
+    return heading_label(piece[match.start() :])
+
+
+def _length_chunks(text: str) -> list[tuple[int, int]]:
+    """Split text longer than MAX_CLAUSE_CHARS at sentence ends into chunks (offsets into text)."""
+    if len(text) <= MAX_CLAUSE_CHARS:
+        return [(0, len(text))]
+    chunks: list[list[int]] = []
+    for match in _SENTENCE.finditer(text):
+        start, end = match.span()
+        if chunks and (end - chunks[-1][0] <= MAX_CLAUSE_CHARS or end - start < MIN_CHUNK_CHARS // 2):
+            chunks[-1][1] = end
+        else:
+            chunks.append([start, end])
+    if len(chunks) > 1 and chunks[-1][1] - chunks[-1][0] < MIN_CHUNK_CHARS:
+        tail = chunks.pop()
+        chunks[-1][1] = tail[1]
+    return [(a, b) for a, b in chunks]

@@ -55,4 +55,6 @@ class QueryAnalysis:
     unknown_regions: tuple[str, ...] = ()  # region names the library has no document for
     years: tuple[int, ...] = ()
     modes: tuple[str, ...] = ()  # canonical mode names, e.g. 集团化办学
-    expansions: tuple[str, ...] = ()  # synonym terms added to the lexical query
+    expansions: tuple[str, ...] = ()  # canonical glossary terms for the variants the question uses
+    region_forms: tuple[str, ...] = ()  # how the question wrote the regions it names (kept out of lexical terms)
+    comparative: bool = False  # asks across documents (各地/分别/对比…): results are spread over documents

@@ -1,0 +1,91 @@
+"""Query analysis: regions, years and modes a question names, and glossary expansions."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.meta import find_places, gazetteer
+from retrieval.lexical import glossary
+from retrieval.library import Library
+from retrieval.types import QueryAnalysis
+
+_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
+_COMPARATIVE = re.compile(r"各地|各省|各市|各文件|各份|分别|对比|比较|异同|不同地区|哪些地方|几份文件")
+
+
+def region_forms(name: str) -> set[str]:
+    """Every way a region may be written: full name and gazetteer aliases."""
+    gaz = gazetteer()
+    forms = {name}
+    if name in gaz["provinces"]:
+        forms.update(gaz["provinces"][name])
+    for table in (gaz["cities"], gaz["districts"]):
+        if name in table:
+            forms.update(table[name][-1])
+    return {f for f in forms if len(f) >= 2}
+
+
+def library_regions(library: Library) -> dict[str, set[str]]:
+    """Region name -> ids of the documents from that region (province, city and county levels)."""
+    regions: dict[str, set[str]] = {}
+    for doc in library.documents.values():
+        for name in (doc.meta.province, doc.meta.city, doc.meta.county):
+            if name:
+                regions.setdefault(name, set()).add(doc.doc_id)
+    return regions
+
+
+def analyze(question: str, library: Library) -> QueryAnalysis:
+    """What the question names: regions the library has, regions it lacks, years, modes, expansions."""
+    known = library_regions(library)
+    provinces, cities, counties = find_places(question)
+    named = provinces + cities + counties
+    regions = tuple(n for n in named if n in known)
+    unknown = tuple(n for n in named if n not in known and not _contains_known(n, regions))
+    return QueryAnalysis(
+        text=question,
+        regions=regions,
+        unknown_regions=unknown,
+        years=tuple(int(y) for y in _YEAR.findall(question)),
+        modes=_modes(question),
+        expansions=_expansions(question),
+        region_forms=tuple(f for r in regions for f in region_forms(r) if f in question),
+        comparative=bool(_COMPARATIVE.search(question)),
+    )
+
+
+def doc_ids_for_regions(regions: tuple[str, ...], library: Library) -> set[str]:
+    """Documents from any of the regions."""
+    known = library_regions(library)
+    return set().union(*(known.get(r, set()) for r in regions)) if regions else set()
+
+
+def _contains_known(name: str, regions: tuple[str, ...]) -> bool:
+    """A province named next to one of its known cities is not an unknown region (吉林省长春市)."""
+    gaz = gazetteer()
+    for region in regions:
+        info = gaz["cities"].get(region) or gaz["districts"].get(region)
+        if info and name in info[:-1]:
+            return True
+    return False
+
+
+def _modes(question: str) -> tuple[str, ...]:
+    data = glossary()
+    found = []
+    for group in data["groups"]:
+        if group[0] in data["modes"] and any(term in question for term in group):
+            found.append(group[0])
+    return tuple(found)
+
+
+def _expansions(question: str) -> tuple[str, ...]:
+    """The canonical term of each glossary group the question names by a variant (老师 → 教师).
+
+    Only the canonical term is added: adding every sibling drowns the question in loosely related terms.
+    """
+    return tuple(
+        group[0]
+        for group in glossary()["groups"]
+        if group[0] not in question and any(len(term) >= 2 and term in question for term in group[1:])
+    )

@@ -1,0 +1,203 @@
+"""Hybrid clause search: dense vectors (Chroma) and BM25 (jieba), fused, with filters and query analysis."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from errors import BadQuery, IndexMismatch, IndexMissing
+from retrieval.embed import make_embedder
+from retrieval.index import bm25_path
+from retrieval.lexical import LexicalIndex, tokenize
+from retrieval.library import Library, library_path, load_library
+from retrieval.query import analyze, doc_ids_for_regions
+from retrieval.store import VectorStore
+from retrieval.types import Hit, QueryAnalysis, SearchFilters
+from settings import Settings, get_settings
+
+MAX_QUERY_CHARS = 2000  # longer input is cut: no question needs more, and embedding cost grows with length
+CANDIDATES = 60
+DENSE_WEIGHT = 0.3
+LEXICAL_WEIGHT = 1.0
+FRONT_MATTER_FACTOR = 0.5  # front matter answers questions about the document itself, rarely about content
+_META_QUESTION = re.compile(r"文号|发文|印发|颁布|日期|时间|什么时候|哪一年|标题|名称|哪个部门|机关|单位|征求意见")
+_HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+
+class Retriever:
+    """Searches one index folder; reloads the library when an ingest (any process) changed it."""
+
+    def __init__(self, settings: Settings, store: VectorStore, embedder):
+        self.settings = settings
+        self._store = store
+        self._embedder = embedder
+        self._stamp: float | None = None
+        self._library = Library()
+        self._lexical: LexicalIndex | None = None
+        self.refresh()
+
+    @classmethod
+    def open(cls, settings: Settings | None = None) -> Retriever:
+        """Open the index named by settings; raises IndexMissing / IndexMismatch / StoreUnavailable."""
+        settings = settings or get_settings()
+        library = load_library(settings.index_dir)
+        if library is None or not library.documents:
+            raise IndexMissing(f"no index in {settings.index_dir}; run `python -m ingest` first")
+        if library.embedder and library.embedder != settings.embedder:
+            raise IndexMismatch(
+                f"index was built with embedder {library.embedder!r} but {settings.embedder!r} is configured; "
+                "run `python -m ingest` to embed the library with it (or `--rebuild`)"
+            )
+        embedder = make_embedder(settings.embedder)
+        return cls(settings, VectorStore(settings, embedder, settings.embedder), embedder)
+
+    @property
+    def library(self) -> Library:
+        """The current library (re-read if the library file changed on disk)."""
+        self.refresh()
+        return self._library
+
+    def refresh(self) -> None:
+        """Reload library and BM25 when the library file is newer than what is loaded."""
+        path = library_path(self.settings.index_dir)
+        stamp = path.stat().st_mtime_ns if path.exists() else None
+        if stamp == self._stamp:
+            return
+        self._library = load_library(self.settings.index_dir) or Library()
+        self._lexical = LexicalIndex.load(bm25_path(self.settings.index_dir))
+        self._clauses = self._library.clause_index()
+        self._stamp = stamp
+
+    def regions(self) -> list[str]:
+        """Region names the library covers, provinces first."""
+        metas = [d.meta for d in self.library.documents.values()]
+        names = [m.province for m in metas] + [m.city for m in metas] + [m.county for m in metas]
+        return list(dict.fromkeys(n for n in names if n))
+
+    def analyze(self, query: str) -> QueryAnalysis:
+        """Regions, years, modes and expansions of a question."""
+        return analyze(query, self.library)
+
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
+        """The k best clauses for the query, best first. Raises BadQuery when there is nothing to search."""
+        query = _checked(query)
+        self.refresh()
+        analysis = analyze(query, self._library)
+        allowed = self._allowed_docs(filters, analysis)
+        if allowed is not None and not allowed:
+            return []
+        fused = self._fuse(query, analysis, allowed)
+        if not _META_QUESTION.search(query):
+            fused = {cid: s * (FRONT_MATTER_FACTOR if self._front_matter(cid) else 1.0) for cid, s in fused.items()}
+        ranked = sorted(fused.items(), key=lambda item: -item[1])
+        if analysis.comparative:
+            ranked = spread_over_documents(ranked, lambda cid: self._clauses[cid][1].doc_id)
+        ranked = ranked[:k]
+        return [Hit(rank, score, *self._clauses[cid]) for rank, (cid, score) in enumerate(ranked, 1)]
+
+    def _allowed_docs(self, filters: SearchFilters | None, analysis: QueryAnalysis) -> set[str] | None:
+        """Documents in scope: explicit filters, else the regions the question names (None = all)."""
+        docs = self._library.documents
+        if filters and not filters.empty:
+            return {d for d, doc in docs.items() if _matches(doc, filters)}
+        if analysis.regions:
+            return doc_ids_for_regions(analysis.regions, self._library)
+        return None
+
+    def _front_matter(self, clause_id: str) -> bool:
+        """Title, 文号, salutation, issuer and date lines: outside any heading and not a sentence."""
+        clause = self._clauses[clause_id][0]
+        return not clause.path and "。" not in clause.text
+
+    def _fuse(self, query: str, analysis: QueryAnalysis, allowed: set[str] | None) -> dict[str, float]:
+        """Weighted sum of max-normalised BM25 and min-max-normalised dense similarity.
+
+        BM25 over jieba tokens carries most of the signal on policy text; the small e5 model adds
+        recall for paraphrases, so it gets the smaller weight.
+        """
+        lexical = self._lexical_scores(_lexical_terms(query, analysis), allowed)
+        dense = self._dense_scores(query, allowed)
+        floor = min(dense.values(), default=0.0)
+        fused = {cid: LEXICAL_WEIGHT * score for cid, score in lexical.items()}
+        for cid, score in dense.items():
+            fused[cid] = fused.get(cid, 0.0) + DENSE_WEIGHT * score
+        # Clauses the dense side did not return still get its floor, so both sides stay comparable.
+        for cid in lexical.keys() - dense.keys():
+            fused[cid] += DENSE_WEIGHT * floor
+        return fused
+
+    def _dense_scores(self, query: str, allowed: set[str] | None) -> dict[str, float]:
+        vector = self._embedder.embed_query(query)
+        found = self._store.query(vector, CANDIDATES, sorted(allowed) if allowed is not None else None)
+        found = [(cid, sim) for cid, sim in found if cid in self._clauses]
+        if not found:
+            return {}
+        lo, hi = min(s for _, s in found), max(s for _, s in found)
+        return {cid: (sim - lo) / (hi - lo) if hi > lo else 1.0 for cid, sim in found}
+
+    def _lexical_scores(self, tokens: list[str], allowed: set[str] | None) -> dict[str, float]:
+        if self._lexical is None or not tokens:
+            return {}
+        scores = self._lexical.scores(tokens)
+        top = float(scores.max()) if len(scores) else 0.0
+        if top <= 0:
+            return {}
+        order = np.argsort(-scores)[: CANDIDATES * 4]
+        ids = self._lexical.clause_ids
+        out = {}
+        for i in order:
+            cid = ids[i]
+            if scores[i] <= 0 or cid not in self._clauses:
+                continue
+            if allowed is None or self._clauses[cid][1].doc_id in allowed:
+                out[cid] = float(scores[i]) / top
+        return out
+
+
+def _lexical_terms(query: str, analysis: QueryAnalysis) -> list[str]:
+    """Query tokens without the region names already used as a filter, plus canonical glossary terms."""
+    for form in sorted(analysis.region_forms, key=len, reverse=True):
+        query = query.replace(form, " ")
+    return tokenize(query) + tokenize(" ".join(analysis.expansions))
+
+
+def spread_over_documents(ranked: list[tuple[str, float]], doc_of) -> list[tuple[str, float]]:
+    """Reorder so that each document's best clause comes first (round robin by document, best first)."""
+    queues: dict[str, list[tuple[str, float]]] = {}
+    for item in ranked:
+        queues.setdefault(doc_of(item[0]), []).append(item)
+    out: list[tuple[str, float]] = []
+    while queues:
+        for doc in list(queues):
+            out.append(queues[doc].pop(0))
+            if not queues[doc]:
+                del queues[doc]
+    return out
+
+
+def _checked(query: str) -> str:
+    query = (query or "").strip()[:MAX_QUERY_CHARS]
+    if not _HAS_WORD.search(query):
+        raise BadQuery(f"nothing to search for in {query[:20]!r}", zh="请输入有实际内容的问题。")
+    return query
+
+
+def _matches(doc, filters: SearchFilters) -> bool:
+    meta = doc.meta
+    if filters.doc_ids and doc.doc_id not in filters.doc_ids:
+        return False
+    if filters.regions and not any(r and r in meta.region for r in filters.regions):
+        return False
+    if filters.doc_types and meta.doc_type not in filters.doc_types:
+        return False
+    year = meta.year
+    if filters.year_from is not None and (year is None or year < filters.year_from):
+        return False
+    return not (filters.year_to is not None and (year is None or year > filters.year_to))
+
+
+def index_exists(settings: Settings) -> bool:
+    """True when an index has been built in the configured folder."""
+    return Path(library_path(settings.index_dir)).exists()

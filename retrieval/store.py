@@ -1,0 +1,118 @@
+"""Clause vectors in Chroma through langchain-chroma: embedded persistent client, or a server over HTTP.
+
+One collection per embedding model, so vectors of different dimensions never mix.
+LangChain documents and Chroma result dicts stay inside this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from errors import StoreUnavailable
+from settings import Settings
+
+log = logging.getLogger(__name__)
+_UPSERT_BATCH = 64
+
+
+@dataclass(frozen=True)
+class VectorRecord:
+    """What is stored for one clause: its id, the text embedded, and metadata for filters."""
+
+    clause_id: str
+    text: str
+    doc_id: str
+    text_hash: str
+
+
+def collection_name(embedder: str) -> str:
+    """Chroma collection name for an embedder spec (3-63 chars of [a-zA-Z0-9._-])."""
+    slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", embedder).strip("-._") or "default"
+    return f"clauses-{slug}"[:63].rstrip("-._")
+
+
+def make_client(settings: Settings):
+    """Embedded persistent client in the index folder, or an HTTP client when a host is configured."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if not settings.chroma_host:
+        path = settings.index_dir / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    where = f"{settings.chroma_host}:{settings.chroma_port}"
+    try:
+        client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        client.heartbeat()
+    except Exception as err:  # chromadb raises several unrelated types for a refused connection
+        raise StoreUnavailable(
+            f"Chroma server at {where} is not reachable ({type(err).__name__}); start it or unset POLICY_CHROMA_HOST",
+            zh=f"无法连接向量库服务 {where},请确认服务已启动。",
+        ) from None
+    return client
+
+
+class VectorStore:
+    """The clause collection of one embedding model."""
+
+    def __init__(self, settings: Settings, embedder: Embeddings, embedder_name: str, client=None):
+        self._where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "embedded"
+        self._chroma = Chroma(
+            collection_name=collection_name(embedder_name),
+            embedding_function=embedder,
+            client=client or make_client(settings),
+            collection_metadata={"hnsw:space": "cosine"},
+        )
+
+    def hashes(self) -> dict[str, str]:
+        """Stored clause id -> hash of the text embedded for it."""
+        got = self._call(self._chroma.get, include=["metadatas"])
+        return {i: (m or {}).get("text_hash", "") for i, m in zip(got["ids"], got["metadatas"])}
+
+    def upsert(self, records: list[VectorRecord], on_batch=None) -> None:
+        """Embed and store records in batches; on_batch(n_done) after each batch."""
+        for i in range(0, len(records), _UPSERT_BATCH):
+            batch = records[i : i + _UPSERT_BATCH]
+            self._call(
+                self._chroma.add_texts,
+                texts=[r.text for r in batch],
+                metadatas=[{"doc_id": r.doc_id, "text_hash": r.text_hash} for r in batch],
+                ids=[r.clause_id for r in batch],
+            )
+            if on_batch:
+                on_batch(len(batch))
+
+    def delete(self, clause_ids: list[str]) -> None:
+        """Remove vectors by clause id."""
+        if clause_ids:
+            self._call(self._chroma.delete, ids=list(clause_ids))
+
+    def query(self, vector: list[float], k: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
+        """Nearest clauses to vector as (clause id, cosine similarity), best first."""
+        where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
+        found = self._call(self._chroma.similarity_search_by_vector_with_relevance_scores, vector, k=k, filter=where)
+        return [(doc.id, 1.0 - float(distance)) for doc, distance in found]
+
+    def count(self) -> int:
+        """Number of stored vectors."""
+        return len(self.hashes())
+
+    def _call(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (ConnectionError, OSError) as err:
+            raise StoreUnavailable(
+                f"Chroma at {self._where} failed: {type(err).__name__}", zh=f"向量库服务 {self._where} 不可用。"
+            ) from None
+        except Exception as err:
+            if type(err).__module__.startswith(("httpx", "httpcore", "requests", "urllib3")):
+                raise StoreUnavailable(
+                    f"Chroma at {self._where} is not reachable: {type(err).__name__}",
+                    zh=f"无法连接向量库服务 {self._where}。",
+                ) from None
+            raise

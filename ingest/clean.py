@@ -15,6 +15,8 @@ from dataclasses import dataclass
 _TEMPLATE_JUNK = re.compile(r"<#--.*?-->|<!--.*?-->|<[^>\n]{1,200}>", re.S)
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u3000\u200b\ufeff]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")  # icon-font glyphs from web pages, never text
+_MD_HEADING = re.compile(r"^#{1,6}\s*")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _SENTENCE_END = "。！？；!?;"
 _DOC_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fa5]{1,10}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*第?\s*\d+\s*号$")
@@ -62,7 +64,8 @@ def _keep_in_body(line: str) -> bool:
 
 
 def _normalize_line(line: str) -> str:
-    return _SPACES.sub(" ", line).strip()
+    """Collapse spaces; drop Markdown heading marks so numbering stays at the line start."""
+    return _MD_HEADING.sub("", _SPACES.sub(" ", _PRIVATE_USE.sub("", line)).strip())
 
 
 def cjk_count(text: str) -> int:

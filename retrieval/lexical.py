@@ -57,13 +57,15 @@ def tokenize(text: str) -> list[str]:
 class LexicalIndex:
     """BM25 (bm25s) over clause tokens, addressable by clause id."""
 
-    def __init__(self, bm25: bm25s.BM25, clause_ids: list[str]):
+    def __init__(self, bm25: bm25s.BM25 | None, clause_ids: list[str]):
         self._bm25 = bm25
         self.clause_ids = clause_ids
 
     @classmethod
     def build(cls, clause_ids: list[str], texts: list[str]) -> LexicalIndex:
-        """Index texts (one per clause id)."""
+        """Index texts (one per clause id); an empty library gives an empty index."""
+        if not texts:
+            return cls(None, [])
         bm25 = bm25s.BM25()
         bm25.index([tokenize(t) or [""] for t in texts], show_progress=False)
         return cls(bm25, list(clause_ids))
@@ -73,7 +75,8 @@ class LexicalIndex:
         directory = Path(directory)
         directory.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=".bm25."))
-        self._bm25.save(str(tmp), show_progress=False)
+        if self._bm25 is not None:
+            self._bm25.save(str(tmp), show_progress=False)
         (tmp / _IDS_FILE).write_text(json.dumps(self.clause_ids), encoding="utf-8")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -88,11 +91,12 @@ class LexicalIndex:
         directory = Path(directory)
         if not (directory / _IDS_FILE).exists():
             return None
-        bm25 = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
-        return cls(bm25, json.loads((directory / _IDS_FILE).read_text(encoding="utf-8")))
+        ids = json.loads((directory / _IDS_FILE).read_text(encoding="utf-8"))
+        bm25 = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0) if ids else None
+        return cls(bm25, ids)
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every clause (in clause_ids order) for the query tokens."""
-        if not tokens or not self.clause_ids:
+        if not tokens or self._bm25 is None:
             return np.zeros(len(self.clause_ids), dtype=np.float32)
         return self._bm25.get_scores(tokens)

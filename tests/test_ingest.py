@@ -1,0 +1,231 @@
+"""Ingestion on the real corpus: chrome gone, metadata right, clauses in place and covering the body."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import corpus_file, make_settings
+from ingest.clean import clean, normalize_for_match
+from ingest.meta import apply_sidecar, read_meta
+from ingest.pipeline import build_document, ingest_paths
+from ingest.segment import heading_spans, segment
+from retrieval.library import load_library
+from settings import Settings
+
+# Phrases that only the web pages around the policies contain.
+CHROME = ["注册", "登录", "加关注", "新浪微博", "LOFTER", "阅读(", "评论", "网易公司版权所有", "<#--", "广告链接",
+          "律师加盟", "上海法律网", "点击进入", "一网搜", "【字体", "在线客服", "返回顶部", "暂时没有相关评论", "您还可以输入",
+          "订阅信息", "我有话要说", "举报"]
+
+EXPECTED_META = {
+    "000": dict(title="山西省教育厅关于积极推进义务教育办学模式改革的指导意见", issuer="山西省教育厅",
+                doc_number="晋教基〔2015〕27号", date="2015-12-25", province="山西省", city="", county="",
+                level="省", doc_type="意见", status="现行", period=""),
+    "001": dict(title="关于做好县域内义务教育阶段优质学校帮扶农村学校促进义务教育优质均衡发展工作的通知", issuer="",
+                doc_number="", date="", province="辽宁省", city="葫芦岛市", county="", level="市",
+                doc_type="通知", status="现行", period=""),
+    "002": dict(title="上海市教育委员会关于促进优质均衡发展、推进学区化集团化办学的实施意见", issuer="上海市教育委员会",
+                doc_number="沪教委基〔2015〕80号", date="2015-11-12", province="上海市", city="", county="",
+                level="省", doc_type="意见", status="现行", period=""),
+    "003": dict(title="关于征求《关于推进县域义务教育学校联盟捆绑发展实施方案》意见的通知", issuer="巴州教育局",
+                doc_number="", date="2014-03-11", province="新疆维吾尔自治区", city="巴音郭楞蒙古自治州", county="",
+                level="市", doc_type="方案", status="征求意见稿", period=""),
+    "004": dict(title="长春市二道区人民政府关于印发《二道区推进义务教育均衡发展规划(2014—2016)》的通知",
+                issuer="长春市二道区人民政府", doc_number="长二府发〔2014〕60号", date="2014-08-28", province="吉林省",
+                city="长春市", county="二道区", level="县区", doc_type="规划", status="现行", period="2014—2016"),
+}
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory):
+    settings = make_settings(tmp_path_factory.mktemp("docs"))
+    return {p: build_document(corpus_file(p), settings) for p in EXPECTED_META}
+
+
+@pytest.mark.parametrize("prefix", sorted(EXPECTED_META))
+def test_no_chrome_survives_in_any_clause(documents, prefix):
+    for clause in documents[prefix].clauses:
+        leaked = [phrase for phrase in CHROME if phrase in clause.text]
+        assert not leaked, f"{prefix} clause {clause.clause_id} keeps page chrome {leaked}: {clause.text[:60]}"
+
+
+@pytest.mark.parametrize("prefix", sorted(EXPECTED_META))
+def test_metadata_read_from_text(documents, prefix):
+    meta = documents[prefix].meta
+    for name, expected in EXPECTED_META[prefix].items():
+        assert getattr(meta, name) == expected, f"{prefix}.{name}: expected {expected!r}, got {getattr(meta, name)!r}"
+
+
+def test_group_clause_sits_under_its_mode_heading(documents):
+    clause = next(c for c in documents["000"].clauses if "一个法人、一套班子" in c.text)
+    assert clause.path == ("三、主要模式", "2.集团化办学")
+
+
+@pytest.mark.parametrize("prefix", sorted(EXPECTED_META))
+def test_clauses_and_headings_cover_the_body_once(documents, prefix):
+    doc = documents[prefix]
+    pieces = [(c.start, c.end) for c in doc.clauses] + [(h.start, h.end) for h in heading_spans(doc.text)]
+    pieces.sort()
+    for (_, end), (start, _) in zip(pieces, pieces[1:]):
+        assert end <= start, f"{prefix}: overlapping pieces at {start}"
+    rejoined = "".join(doc.text[a:b] for a, b in pieces)
+    assert re.sub(r"\s", "", rejoined) == re.sub(r"\s", "", doc.text), f"{prefix}: text lost between clauses"
+    for clause in doc.clauses:
+        assert doc.text[clause.start : clause.end] == clause.text
+
+
+def test_every_policy_sentence_is_kept(documents):
+    raw = corpus_file("002").read_text(encoding="utf-8")
+    body = normalize_for_match(documents["002"].text)
+    for sentence in re.findall(r"[^。\n]{10,}。", raw):
+        assert normalize_for_match(sentence) in body, f"sentence lost: {sentence[:40]}"
+
+
+def test_bare_headings_are_paths_not_clauses(documents):
+    texts = [c.text for c in documents["001"].clauses]
+    assert "一、工作目标" not in texts
+    assert any(c.path[:2] == ("二、主要工作", "(一)编制年度优质学校帮扶农村学校实施方案") for c in documents["001"].clauses)
+
+
+def test_inline_items_become_clauses(documents):
+    clauses = documents["004"].clauses
+    item = next(c for c in clauses if "建立定期招聘制度" in c.text)
+    assert item.text.startswith("二是建立定期招聘制度")
+    assert item.path[-1].startswith("二是建立定期招聘制度")
+
+
+def test_long_items_are_split_at_sentence_ends(documents):
+    for doc in documents.values():
+        for clause in doc.clauses:
+            assert len(clause.text) <= 260, f"{clause.clause_id} is {len(clause.text)} chars"
+            if len(clause.text) > 60:
+                assert clause.text.rstrip()[-1] in "。；;！？:：", clause.text[-20:]
+
+
+def test_clause_ids_are_stable(tmp_path):
+    settings = make_settings(tmp_path)
+    first = build_document(corpus_file("003"), settings)
+    second = build_document(corpus_file("003"), settings)
+    assert [c.clause_id for c in first.clauses] == [c.clause_id for c in second.clauses]
+    assert len({c.clause_id for c in first.clauses}) == len(first.clauses)
+
+
+def test_segment_numbering_hierarchy():
+    text = "一、总则\n（一）目标。到2020年覆盖50%的学校。\n1.试点。先行试点。\n（1）第一步要做的事情很多很多。\n二、保障\n加强组织领导。"
+    clauses = segment("d", text)
+    paths = [c.path for c in clauses]
+    assert ("一、总则", "（一）目标", "1.试点", "（1）第一步要做的事情很多很多") in paths
+    assert ("二、保障",) in paths
+
+
+def test_sidecar_overrides_fields(tmp_path):
+    doc = tmp_path / "a.txt"
+    doc.write_text("关于推进学区制管理的通知\n一、要求\n各校要按学区组织教研活动，每学期不少于两次。", encoding="utf-8")
+    (tmp_path / "a.txt.meta.json").write_text(json.dumps({"issuer": "某市教育局", "date": "2020-01-02"}), "utf-8")
+    meta = apply_sidecar(read_meta(clean(doc.read_text(encoding="utf-8"))), doc)
+    assert (meta.issuer, meta.date, meta.doc_type) == ("某市教育局", "2020-01-02", "通知")
+
+
+def test_markdown_headings_keep_numbering():
+    cleaned = clean("# 关于学区制的实施方案\n\n## 一、总体要求\n\n各学区要统筹师资，推进教师交流。\n")
+    assert "一、总体要求" in cleaned.text.split("\n")
+
+
+def _write_bad_inputs(folder):
+    folder.mkdir(parents=True)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    (folder / "undecodable.txt").write_bytes(bytes([0x81, 0x30, 0xFF, 0xFE, 0xFD]) * 50)
+    (folder / "broken.html").write_text("<html><body><div>关于学区的通知<p>一、学区内学校共享师资和课程资源。<td>", "utf-8")
+    (folder / "notes.zip").write_bytes(b"PK\x03\x04" + b"\x00" * 50)
+
+
+def test_bad_inputs_get_reasons_and_do_not_block_others(tmp_path):
+    root = tmp_path / "root"
+    settings = make_settings(root)
+    _write_bad_inputs(settings.corpus_dir)
+    (settings.corpus_dir / "good.txt").write_text(corpus_file("000").read_text("utf-8"), "utf-8")
+    (settings.corpus_dir / "copy_of_good.txt").write_text(corpus_file("000").read_text("utf-8"), "utf-8")
+    report = ingest_paths(None, settings, progress=False)
+    failed = dict(report.failed)
+    twins = {"good.txt", "copy_of_good.txt"} & set(failed)
+    assert set(failed) - twins == {"empty.txt", "binary.txt", "undecodable.txt", "notes.zip"}, failed
+    assert len(twins) == 1 and "same content" in failed[twins.pop()]
+    assert "unsupported" in failed["notes.zip"]
+    assert report.ok and report.documents == 2  # good.txt and the malformed but readable HTML
+    library = load_library(settings.index_dir)
+    assert any("学区内学校共享师资" in d.text for d in library.documents.values())
+
+
+def test_nothing_ingestible_is_not_ok(tmp_path):
+    settings = make_settings(tmp_path)
+    settings.corpus_dir.mkdir()
+    (settings.corpus_dir / "empty.txt").write_bytes(b"")
+    assert not ingest_paths(None, settings, progress=False).ok
+
+
+def test_oversized_file_is_refused(tmp_path):
+    settings = make_settings(tmp_path, max_file_mb=0.001)
+    settings.corpus_dir.mkdir()
+    (settings.corpus_dir / "big.txt").write_text("一、要求\n" + "学区内学校要共享资源。" * 200, "utf-8")
+    report = ingest_paths(None, settings, progress=False)
+    assert "MB" in dict(report.failed)["big.txt"]
+
+
+def test_incremental_ingest(tmp_path, monkeypatch):
+    settings = make_settings(tmp_path)
+    settings.corpus_dir.mkdir()
+    a, b = settings.corpus_dir / "a.txt", settings.corpus_dir / "b.txt"
+    a.write_text("关于学区制管理的意见\n一、学区划分\n按照就近原则划分学区，学区内学校共享课程资源。", "utf-8")
+    b.write_text("关于集团化办学的意见\n一、集团组建\n优质学校牵头组建教育集团，实行统一管理。", "utf-8")
+    first = ingest_paths(None, settings, progress=False)
+    assert sorted(first.added) == ["a.txt", "b.txt"] and first.embedded == first.clauses == 4
+    again = ingest_paths(None, settings, progress=False)
+    assert sorted(again.unchanged) == ["a.txt", "b.txt"] and again.embedded == 0
+    b.write_text("关于集团化办学的意见\n一、集团组建\n优质学校牵头组建教育集团，集团内教师统一调配。", "utf-8")
+    a.unlink()
+    third = ingest_paths(None, settings, progress=False)
+    assert third.updated == ["b.txt"] and third.removed == ["a.txt"] and third.embedded == 1  # only the edited clause
+    library = load_library(settings.index_dir)
+    texts = [c.text for d in library.documents.values() for c in d.clauses]
+    assert any("统一调配" in t for t in texts) and not any("统一管理" in t for t in texts)
+    assert not any("学区" in t for t in texts)
+
+
+def test_killed_ingest_leaves_previous_index_usable(tmp_path, monkeypatch):
+    settings = make_settings(tmp_path)
+    settings.corpus_dir.mkdir()
+    (settings.corpus_dir / "a.txt").write_text("关于学区制管理的意见\n一、学区划分\n学区内学校共享课程资源。", "utf-8")
+    ingest_paths(None, settings, progress=False)
+    (settings.corpus_dir / "b.txt").write_text("关于集团化办学的意见\n一、集团组建\n组建教育集团。", "utf-8")
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("retrieval.index.save_library", crash)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths(None, settings, progress=False)
+    monkeypatch.undo()
+    from retrieval.search import Retriever
+
+    hits = Retriever.open(settings).search("学区", k=3)
+    assert hits and all(h.document.source.endswith("a.txt") for h in hits)
+
+
+def test_cli_list_json(indexed_settings, monkeypatch, capsys):
+    import settings as settings_module
+    from ingest.__main__ import main
+
+    monkeypatch.setenv("POLICY_CORPUS_DIR", str(indexed_settings.corpus_dir))
+    monkeypatch.setenv("POLICY_INDEX_DIR", str(indexed_settings.index_dir))
+    settings_module.get_settings.cache_clear()
+    try:
+        assert main(["--list", "--json"]) == 0
+    finally:
+        settings_module.get_settings.cache_clear()
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["doc_number"] for r in rows} >= {"晋教基〔2015〕27号", "沪教委基〔2015〕80号", "长二府发〔2014〕60号"}
+    assert isinstance(Settings, type)

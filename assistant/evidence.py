@@ -1,0 +1,83 @@
+"""Decide, from the retrieved clauses alone, whether the library answers a question (before any LLM)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.clean import normalize_for_match
+from ingest.meta import gazetteer
+from retrieval.lexical import glossary, tokenize
+from retrieval.types import Hit, QueryAnalysis
+
+MIN_COVERAGE = 0.25  # share of the question's content terms the best clauses must contain
+_AMOUNT = re.compile(r"多少(万?元|钱)|金额|具体.{0,4}标准|发放标准|每[月年人]多少|补贴多少|工资多少")
+_MONEY_IN_TEXT = re.compile(r"\d[\d,.]*\s*(?:万?元|块)")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Refuse (with the reason shown to the user, in Chinese) or answer (reason empty)."""
+
+    refuse: bool
+    reason: str = ""
+    scope_note: str = ""  # e.g. no city document, answered from the province's
+
+
+def judge(question: str, analysis: QueryAnalysis, hits: list[Hit], library_regions: list[str]) -> Verdict:
+    """Check region coverage, the kind of answer asked for, and term coverage of the best clauses."""
+    if analysis.unknown_regions and not analysis.regions:
+        return _unknown_region(analysis, library_regions)
+    if not hits:
+        return Verdict(True, "现有文件中未找到与问题相关的条款。")
+    if _AMOUNT.search(question) and not any(_MONEY_IN_TEXT.search(h.clause.text) for h in hits[:8]):
+        topic = "、".join(_topic_terms(question)[:3]) or "该事项"
+        return Verdict(True, f"现有文件中未找到依据：没有条款给出{topic}的具体金额或发放标准。")
+    coverage = term_coverage(question, analysis, hits[:3])
+    if coverage < MIN_COVERAGE:
+        return Verdict(True, "现有文件中未找到依据：检索到的条款与问题关系不大。")
+    return Verdict(False)
+
+
+def _unknown_region(analysis: QueryAnalysis, library_regions: list[str]) -> Verdict:
+    names = "、".join(analysis.unknown_regions)
+    held = "、".join(library_regions) or "（无）"
+    return Verdict(True, f"文库中没有来自{names}的文件，不能用其他地区的规定代替作答。现有文件来自：{held}。")
+
+
+def province_fallback(analysis: QueryAnalysis, library_regions: list[str]) -> str | None:
+    """For an unknown city/county whose province the library holds: that province (its rules apply there)."""
+    gaz = gazetteer()
+    for name in analysis.unknown_regions:
+        info = gaz["cities"].get(name) or gaz["districts"].get(name)
+        if info and info[0] in library_regions:
+            return info[0]
+    return None
+
+
+def term_coverage(question: str, analysis: QueryAnalysis, hits: list[Hit]) -> float:
+    """Share of the question's content terms (or their glossary synonyms) found in the clauses."""
+    terms = _topic_terms(question, analysis)
+    if not terms:
+        return 1.0
+    text = normalize_for_match(" ".join(h.clause.heading + h.clause.text + h.document.meta.title for h in hits))
+    found = sum(1 for term in terms if any(form in text for form in _forms(term)))
+    return found / len(terms)
+
+
+def _topic_terms(question: str, analysis: QueryAnalysis | None = None) -> list[str]:
+    if analysis:
+        for form in analysis.region_forms:
+            question = question.replace(form, " ")
+    tokens = [t for t in tokenize(question) if len(t) >= 2 and not t.isdigit()]
+    # keep the longest tokens: search-mode tokenisation repeats a word's parts (集团 / 集团化 / 集团化办学)
+    kept = [t for t in tokens if not any(t != o and t in o for o in tokens)]
+    return list(dict.fromkeys(kept))
+
+
+def _forms(term: str) -> set[str]:
+    forms = {term}
+    for group in glossary()["groups"]:
+        if any(term == t or (len(t) >= 2 and t in term) for t in group):
+            forms.update(t for t in group if len(t) >= 2)
+    return forms

@@ -119,6 +119,7 @@ class Target:
     clause_id: str
     text: str  # the sentence it comes from
     kind: str = "target"
+    value_max: float | None = None  # upper end of a range such as 2—3所 (value holds the lower end)
 
     def to_json(self) -> dict:
         """JSON-ready dict."""

@@ -1,0 +1,320 @@
+"""A topic side by side across documents: each document's best clauses on it, or 未涉及.
+
+Retrieval runs once per document (a search restricted to that document), so provisions of similar
+documents never mix. Whether a document covers the topic is decided by the topic's own words, not
+by a score threshold:
+
+1. The topic is cut to its core (各地对组织领导分别有什么要求? -> 组织领导) and split into *concepts*
+   with the shared jieba tokenizer: the longest tokens (组织领导, 干部培养, 校长), each with its
+   glossary synonyms (组织领导 ≈ 领导小组 ≈ 加强领导 …). Region names in the topic are not concepts.
+2. A clause (its text plus its own heading) mentions a concept when it contains the concept or a
+   synonym, or all of the concept's parts close together (教师…交流 within a few characters:
+   教师相互交流 counts, 教师教育教学能力提升、干部交流 does not).
+3. Concepts are weighted by how rare they are in the library (IDF over all clauses), so generic words
+   (学校, 义务教育) count little. A clause is on topic when the concepts it mentions carry at least
+   MIN_COVERAGE (60%) of the topic's weight: of two equally rare concepts, both are needed. A compound
+   named only in part (parts scattered or missing) earns PART_CREDIT, never enough on its own, and the
+   clause's own text (not just its heading) must name something of the topic. A document with no clause
+   on topic is 未涉及, however high its best search score: a nonsense or foreign topic (量子计算机芯片)
+   shares no words with any clause, so every row is 未涉及, and a weak semantic neighbour is never
+   shown as a provision.
+4. Clauses on topic are ranked by relevance = 0.7 × weighted coverage + 0.3 × search score relative
+   to the document's best hit, and the best ``per_doc`` (1–3) are kept with that relevance as score.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.evidence import province_fallback
+from assistant.targets import region_named
+from assistant.types import ComparedClause, Comparison, ComparisonRow
+from errors import BadQuery
+from ingest.clean import normalize_for_match
+from ingest.types import Clause, Document
+from retrieval.lexical import glossary, tokenize
+from retrieval.query import doc_ids_for_regions, library_regions, region_forms
+from retrieval.types import SearchFilters
+
+MIN_COVERAGE = 0.6  # share of the topic's concept weight a clause must mention to be shown
+PART_WINDOW = 8  # max characters between the parts of a concept mentioned piecewise (教师相互交流)
+PART_CREDIT = 0.4  # a compound named only in part (统一管理 vs 整体管理): below MIN_COVERAGE on its own
+COVERAGE_WEIGHT = 0.7  # relevance = 0.7 × coverage + 0.3 × relative search score
+MAX_PER_DOC = 3
+
+# Question framing around a topic: 各地/各文件 … 分别有什么要求/措施?
+_FRAME_HEAD = re.compile(
+    r"^(?:请问)?(?:各地区?|各省市?|各市县?|各区县|各份?文件|各政策|这些文件|几份文件|不同(?:地区|文件))?的?(?:对于?|在|关于|就)?"
+)
+_FRAME_TAIL = re.compile(
+    r"(?:方面)?(?:分别|各自|都|又|具体)?(?:有|是|做了|作了|提出了?|作出了?)?"
+    r"(?:什么|哪些|怎样的?|何种|如何|怎么|多少)?的?(?:要求|规定|措施|做法|安排|举措|政策|部署|内容)?"
+    r"(?:分别|各自)?(?:是什么|有哪些|是多少|如何|怎样)?[?？。!！\s]*$"
+)
+_QUESTION_WORDS = re.compile(
+    r"哪些方面|哪几种|哪几个|哪几项|哪些|哪几|哪种|什么样的?|什么|怎么样|怎样|怎么|如何|多少|由谁|是否|有没有|能否|需要|分别|各自"
+)
+_GENERIC_TOKENS = frozenset({"文件", "措施", "做法", "举措", "政策", "情况", "内容", "各地", "各个", "方面", "各自"})
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One idea of the topic: the words that name it, and its parts (each with synonyms) for piecewise mention."""
+
+    name: str
+    forms: tuple[str, ...]
+    parts: tuple[tuple[str, ...], ...] = ()
+
+
+def compare(topic: str, retriever, filters: SearchFilters | None = None, per_doc: int = 3) -> Comparison:
+    """Topic -> one row per document in scope with its 1–``per_doc`` best clauses, or none (未涉及).
+
+    Raises BadQuery for an empty topic, a topic with no content words, a region the library has no
+    document for, or filters that leave no document.
+    """
+    library = retriever.library
+    analysis = retriever.analyze(topic)
+    concepts = topic_concepts(topic, library, analysis.regions + analysis.unknown_regions)
+    docs = documents_in_scope(library, filters, analysis)
+    per_doc = max(1, min(per_doc, MAX_PER_DOC))
+    weights = concept_weights(concepts, library)
+    query = core_topic(topic)
+    rows = [_row(doc, _best_clauses(doc, query, concepts, weights, retriever, per_doc)) for doc in docs]
+    return Comparison(topic=topic.strip(), rows=tuple(rows))
+
+
+def core_topic(topic: str) -> str:
+    """'各地对组织领导分别有什么要求?' -> '组织领导' (the text itself when nothing would be left)."""
+    text = (topic or "").strip()
+    core = _FRAME_TAIL.sub("", _FRAME_HEAD.sub("", text, count=1), count=1)
+    core = _QUESTION_WORDS.sub(" ", core).strip(" ,，、。?？")
+    return re.sub(r"\s+", " ", core) or text
+
+
+def topic_terms(topic: str) -> list[str]:
+    """Topic -> its content tokens (longest forms first kept); BadQuery when it has none."""
+    text = (topic or "").strip()
+    if not text:
+        raise BadQuery("Empty topic", zh="请输入要对比的主题。")
+    tokens = _content_tokens(core_topic(text)) or _content_tokens(text)
+    if not tokens:
+        raise BadQuery(f"No content words in topic {text[:20]!r}", zh="主题中没有可检索的实际内容,请换个说法。")
+    return tokens
+
+
+def topic_concepts(topic: str, library=None, named_regions: Sequence[str] = ()) -> list[Concept]:
+    """Topic -> its concepts (longest tokens with glossary synonyms and parts), region names left out."""
+    tokens = topic_terms(topic)
+    regions = _region_words(library) if library is not None else set()
+    regions |= {form for name in named_regions for form in region_forms(name)}
+    kept = [t for t in tokens if not any(t in r for r in regions)] or tokens
+    maximal = [t for t in kept if not any(t != o and t in o for o in kept)]
+    concepts = []
+    for word in dict.fromkeys(maximal):
+        parts = tuple(_forms(p) for p in _parts(word, kept))
+        concepts.append(Concept(word, _forms(word), parts if len(parts) > 1 else ()))
+    return concepts
+
+
+def concept_weights(concepts: Sequence[Concept], library) -> dict[str, float]:
+    """Concept name -> IDF over every clause of the library (rare concepts weigh more)."""
+    texts = [_clause_text(c) for c in library.clauses()]
+    n = max(1, len(texts))
+    weights = {}
+    for concept in concepts:
+        df = sum(1 for t in texts if mentions(t, concept))
+        weights[concept.name] = math.log(1 + n / (df + 0.5))
+    return weights
+
+
+def coverage(clause: Clause, concepts: Sequence[Concept], weights: dict[str, float]) -> float:
+    """Share (0–1) of the topic's concept weight that a clause mentions (partial mentions count in part)."""
+    text = _clause_text(clause)
+    total = sum(weights[c.name] for c in concepts) or 1.0
+    return sum(weights[c.name] * mention_score(text, c) for c in concepts) / total
+
+
+def mention_score(text: str, concept: Concept) -> float:
+    """1 when text mentions the concept; PART_CREDIT × share of its parts when only some parts occur; else 0."""
+    if mentions(text, concept):
+        return 1.0
+    if not concept.parts:
+        return 0.0
+    present = sum(1 for forms in concept.parts if any(f in text for f in forms))
+    return PART_CREDIT * present / len(concept.parts)
+
+
+def mentions(text: str, concept: Concept) -> bool:
+    """True when normalized text names the concept, a synonym, or all its parts within PART_WINDOW characters."""
+    if any(f in text for f in concept.forms):
+        return True
+    return bool(concept.parts) and _parts_close(text, concept.parts)
+
+
+def documents_in_scope(library, filters: SearchFilters | None, analysis=None) -> list[Document]:
+    """Documents the comparison covers, in source order.
+
+    Those the filters keep, else those of the regions the topic names (上海和山西的教师交流), else all.
+    BadQuery when the filters leave none, or when the topic names only regions the library lacks.
+    """
+    docs = sorted(library.documents.values(), key=lambda d: d.source)
+    if not docs:
+        raise BadQuery("The library holds no document", zh="资料库中还没有文件。")
+    if filters is not None and not filters.empty:
+        docs = [d for d in docs if matches_filters(d, filters)]
+        if not docs:
+            raise BadQuery("No document matches the filters", zh="没有符合筛选条件的文件,请放宽地区或年份条件。")
+        return docs
+    if analysis is None:
+        return docs
+    named = set(analysis.regions)
+    if analysis.unknown_regions and not named:
+        fallback = province_fallback(analysis, sorted(library_regions(library)))
+        if fallback is None:
+            names = "、".join(analysis.unknown_regions)
+            raise BadQuery(f"No document from {names} in the library", zh=f"资料库中没有{names}的文件。")
+        named = {fallback}
+    if named:
+        ids = doc_ids_for_regions(tuple(named), library)
+        return [d for d in docs if d.doc_id in ids]
+    return docs
+
+
+def matches_filters(doc: Document, filters: SearchFilters) -> bool:
+    """True when a document passes region (any alias), year, type and id filters."""
+    meta = doc.meta
+    if filters.doc_ids and doc.doc_id not in filters.doc_ids:
+        return False
+    if filters.regions and not any(_region_matches(doc, r) for r in filters.regions):
+        return False
+    if filters.doc_types and meta.doc_type not in filters.doc_types:
+        return False
+    year = meta.year
+    if filters.year_from is not None and (year is None or year < filters.year_from):
+        return False
+    return not (filters.year_to is not None and (year is None or year > filters.year_to))
+
+
+def _best_clauses(
+    doc: Document, query: str, concepts: Sequence[Concept], weights: dict[str, float], retriever, per_doc: int
+) -> list[ComparedClause]:
+    """A document's clauses on topic, ranked by relevance (coverage first, then search score), best per_doc."""
+    hits = retriever.search(query, k=max(len(doc.clauses), per_doc), filters=SearchFilters(doc_ids=(doc.doc_id,)))
+    if not hits:
+        return []
+    top = max(h.score for h in hits) or 1.0
+    scored = []
+    for h in hits:
+        cov = coverage(h.clause, concepts, weights)
+        if cov >= MIN_COVERAGE and _text_mentions_any(h.clause, concepts):
+            relevance = COVERAGE_WEIGHT * cov + (1 - COVERAGE_WEIGHT) * h.score / top
+            scored.append((relevance, h))
+    scored.sort(key=lambda item: (-item[0], item[1].rank))
+    return [
+        ComparedClause(h.clause.clause_id, h.clause.heading, h.clause.text, round(rel, 4))
+        for rel, h in scored[:per_doc]
+    ]
+
+
+def _row(doc: Document, clauses: list[ComparedClause]) -> ComparisonRow:
+    """A document and its clauses on topic -> a comparison row."""
+    m = doc.meta
+    return ComparisonRow(doc.doc_id, m.title, m.region, m.doc_number, m.date, doc.source, tuple(clauses))
+
+
+def _content_tokens(text: str) -> list[str]:
+    """Tokens of text without single characters and framing words (文件, 措施 …) unless nothing else is left.
+
+    Adjacent single characters that jieba split off are joined back (校长任用 -> 校长, 任, 用 -> 校长, 任用).
+    """
+    tokens = [t for t in _join_singles(tokenize(text), text) if len(t) > 1 or not re.fullmatch(r"[\u4e00-\u9fff]", t)]
+    content = [t for t in tokens if t not in _GENERIC_TOKENS]
+    return list(dict.fromkeys(content or tokens))
+
+
+def _join_singles(tokens: list[str], text: str) -> list[str]:
+    """Join runs of single CJK characters that stand side by side in text into one token."""
+    out: list[str] = []
+    joinable = False  # the last token in out was built from single characters
+    for t in tokens:
+        single = len(t) == 1 and bool(re.fullmatch(r"[\u4e00-\u9fff]", t))
+        if single and joinable and out[-1] + t in text:
+            out[-1] += t
+        else:
+            out.append(t)
+            joinable = single
+    return out
+
+
+def _parts(word: str, tokens: Sequence[str]) -> list[str]:
+    """A compound's parts: the other tokens inside it, left to right without overlap (组织领导 -> 组织, 领导)."""
+    inside = sorted((t for t in tokens if t != word and t in word), key=lambda t: (word.find(t), -len(t)))
+    parts, pos = [], 0
+    for t in inside:
+        at = word.find(t, pos)
+        if at >= pos:
+            parts.append(t)
+            pos = at + len(t)
+    return parts if "".join(parts) == word else []
+
+
+@lru_cache(maxsize=512)
+def _forms(word: str) -> tuple[str, ...]:
+    """A word and its glossary synonyms of two or more characters, normalized for matching."""
+    forms = [word]
+    for group in glossary()["groups"]:
+        if word in group:
+            forms += [t for t in group if len(t) >= 2]
+    return tuple(dict.fromkeys(normalize_for_match(f).lower() for f in forms))
+
+
+def _parts_close(text: str, parts: Sequence[Sequence[str]]) -> bool:
+    """True when every part (any of its forms) occurs, each within PART_WINDOW characters of the previous one."""
+    spans = [
+        [(m.start(), m.start() + len(f)) for f in forms for m in re.finditer(re.escape(f), text)] for forms in parts
+    ]
+    if not all(spans):
+        return False
+    for start in spans[0]:
+        lo, hi = start
+        ok = True
+        for options in spans[1:]:
+            near = [s for s in options if s[0] - hi <= PART_WINDOW and lo - s[1] <= PART_WINDOW]
+            if not near:
+                ok = False
+                break
+            lo, hi = min(lo, near[0][0]), max(hi, near[0][1])
+        if ok:
+            return True
+    return False
+
+
+def _text_mentions_any(clause: Clause, concepts: Sequence[Concept]) -> bool:
+    """True when the clause's own text (not only its heading) names a concept or a part of one."""
+    text = normalize_for_match(clause.text).lower()
+    return any(mention_score(text, c) > 0 for c in concepts)
+
+
+def _clause_text(clause: Clause) -> str:
+    """A clause's own heading (last path element) and text, normalized for matching."""
+    head = clause.path[-1] if clause.path else ""
+    return normalize_for_match(f"{head}。{clause.text}").lower()
+
+
+def _region_words(library) -> set[str]:
+    """Every way the library's regions are written (上海市, 上海, 巴州 …)."""
+    words: set[str] = set()
+    for doc in library.documents.values():
+        for name in (doc.meta.province, doc.meta.city, doc.meta.county):
+            if name:
+                words |= region_forms(name)
+    return words
+
+
+def _region_matches(doc: Document, region: str) -> bool:
+    """True when a filter region names the document's province, city or county (any alias)."""
+    return region_named(doc.meta.region, region)

@@ -1,0 +1,174 @@
+"""compare: per-document retrieval, 未涉及 decided by the topic's words, filters, bad input, exports, CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+
+from assistant.compare import Concept, compare, core_topic, mentions, topic_concepts
+from assistant.export import comparison_csv, comparison_docx, comparison_markdown, write_bytes
+from errors import BadQuery, OutputError
+from retrieval.types import SearchFilters
+from settings import REPO_ROOT
+
+DEV = REPO_ROOT.parent / "shared" / "eval" / "dev.jsonl"
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _row(comparison, prefix: str):
+    return next(r for r in comparison.rows if Path(r.source).name.startswith(prefix))
+
+
+@pytest.fixture(scope="module")
+def exchange(retriever):
+    return compare("教师交流", retriever)
+
+
+def test_shanghai_backbone_teacher_flow_is_in_its_own_row(exchange, retriever):
+    shanghai = _row(exchange, "002")
+    assert shanghai.region == "上海市" and shanghai.doc_number == "沪教委基〔2015〕80号"
+    assert any("骨干教师柔性流动、学科基地建设、联校教研开展、特需教师配送" in c.text for c in shanghai.clauses), (
+        "the Shanghai clause on 骨干教师流动 belongs in 002's row"
+    )
+    index = retriever.library.clause_index()
+    for row in exchange.rows:
+        assert all(index[c.clause_id][1].doc_id == row.doc_id for c in row.clauses), "provisions never mix documents"
+        assert 1 <= len(row.clauses) <= 3 or not row.covered
+        scores = [c.score for c in row.clauses]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_a_document_silent_on_the_topic_is_not_covered(exchange):
+    huludao = _row(exchange, "001")
+    # 001 speaks of 干部交流培养 and 教师教育教学能力提升, never of teachers being exchanged
+    assert not huludao.covered, [c.text[:40] for c in huludao.clauses]
+    assert _row(exchange, "004").covered and any("教师交流" in c.text for c in _row(exchange, "004").clauses)
+
+
+def test_rows_carry_region_title_number_and_date(exchange):
+    shanxi = _row(exchange, "000")
+    assert (shanxi.region, shanxi.doc_number, shanxi.date) == ("山西省", "晋教基〔2015〕27号", "2015-12-25")
+    assert shanxi.title == "山西省教育厅关于积极推进义务教育办学模式改革的指导意见"
+    assert len(exchange.rows) == 5 and exchange.topic == "教师交流"
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="dev set not present")
+def test_dev_compare_recall(retriever):
+    questions = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    found = total = 0
+    missed = []
+    for q in (q for q in questions if q["type"] == "compare"):
+        comparison = compare(q["q"], retriever)
+        for e in q["expect"]:
+            ok = any(_norm(e["key"]) in _norm(c.text) for c in _row(comparison, e["doc"]).clauses)
+            found, total = found + ok, total + 1
+            if not ok:
+                missed.append((q["id"], e))
+    print(f"\ncompare recall on dev compare questions: {found}/{total} = {found / total:.3f}")
+    assert found / total >= 0.95, missed
+
+
+def test_nonsense_topic_leaves_every_row_uncovered(retriever):
+    comparison = compare("量子计算机芯片", retriever)
+    assert len(comparison.rows) == 5 and not any(r.covered for r in comparison.rows)
+
+
+@pytest.mark.parametrize("topic", ["", "   ", "？？！", "的了吗"])
+def test_empty_topic_is_refused(retriever, topic):
+    with pytest.raises(BadQuery) as err:
+        compare(topic, retriever)
+    assert err.value.zh and "\n" not in str(err.value)
+
+
+def test_filters(retriever):
+    bazhou = compare("教师交流", retriever, SearchFilters(regions=("巴州",)))
+    assert [Path(r.source).name[:3] for r in bazhou.rows] == ["003"]
+    for filters in (SearchFilters(regions=("天津",)), SearchFilters(year_from=2030)):
+        with pytest.raises(BadQuery, match="No document matches"):
+            compare("教师交流", retriever, filters)
+    with pytest.raises(BadQuery) as err:
+        compare("天津的集团化办学", retriever)
+    assert "天津" in err.value.zh
+
+
+def test_topic_words():
+    assert core_topic("各地对组织领导分别有什么要求?") == "组织领导"
+    assert core_topic("各文件在校长和干部培养方面有什么措施?") == "校长和干部培养"
+    assert core_topic("学区制管理") == "学区制管理"
+    names = [c.name for c in topic_concepts("各地对校长任用有什么规定?")]
+    assert names == ["校长", "任用"], names
+    exchange = next(c for c in topic_concepts("教师交流") if c.name == "教师交流")
+    assert mentions("通过帮扶双方校领导互派挂职、教师相互交流", exchange)
+    assert mentions("首先采取加大教师交流力度", exchange)
+    assert not mentions("教师教育教学能力提升、干部交流培养", exchange), "parts far apart are not a mention"
+    assert not mentions("各县区教育局要成立领导小组", Concept("芯片", ("芯片",)))
+
+
+def test_exports(exchange, tmp_path):
+    data = comparison_csv(exchange)
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM so Excel reads Chinese"
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert any(r["条款原文"] == "未涉及" and r["地区"] == "辽宁省葫芦岛市" for r in rows)
+    assert any("骨干教师柔性流动" in r["条款原文"] and r["文号"] == "沪教委基〔2015〕80号" for r in rows)
+    md = comparison_markdown(exchange)
+    assert md.startswith("# 主题对比:教师交流") and "| 辽宁省葫芦岛市 |" in md and "| 未涉及 |" in md
+    path = write_bytes(tmp_path / "out" / "c.docx", comparison_docx(exchange))
+    table = docx.Document(str(path)).tables[0]
+    cells = [[c.text for c in row.cells] for row in table.rows]
+    assert cells[0] == ["地区", "文件", "文号", "日期", "相关条款"]
+    assert any(r[0] == "上海市" and "骨干教师柔性流动" in r[4] for r in cells[1:])
+    assert any(r[0] == "辽宁省葫芦岛市" and r[4] == "未涉及" for r in cells[1:])
+
+
+def test_unwritable_paths_leave_nothing(tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    for target in (blocker / "c.csv", tmp_path):  # under a regular file; an existing folder
+        with pytest.raises(OutputError) as err:
+            write_bytes(target, b"data")
+        assert err.value.zh
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"], "no partial or temp file left behind"
+
+
+def test_cli_json_and_errors(indexed_settings, tmp_path):
+    env = {
+        "POLICY_INDEX_DIR": str(indexed_settings.index_dir),
+        "POLICY_CORPUS_DIR": str(indexed_settings.corpus_dir),
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+    }
+    out = tmp_path / "exports"
+    run = [sys.executable, "-m", "assistant", "compare"]
+    ok = subprocess.run(
+        [*run, "教师交流", "--json", "--region", "上海", "--csv", str(out / "c.csv"), "--md", str(out / "c.md")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+    )
+    assert ok.returncode == 0, ok.stderr
+    data = json.loads(ok.stdout)
+    assert data["topic"] == "教师交流" and [r["region"] for r in data["rows"]] == ["上海市"]
+    assert data["rows"][0]["covered"] and data["rows"][0]["clauses"][0]["score"] > 0
+    assert (out / "c.csv").read_bytes().startswith(b"\xef\xbb\xbf") and "骨干教师" in (out / "c.md").read_text()
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    for args in (
+        ["量子计算机芯片", "--csv", str(tmp_path / "q.csv")],
+        ["教师交流", "--docx", str(blocker / "c.docx")],
+    ):  # (empty topics and empty filters are covered through the API above)
+        bad = subprocess.run([*run, *args], capture_output=True, text=True, env=env, cwd=REPO_ROOT)
+        lines = [ln for ln in bad.stderr.splitlines() if ln.startswith("error:")]
+        assert bad.returncode == 1 and len(lines) == 1 and "Traceback" not in bad.stderr, bad.stderr
+    assert not (tmp_path / "q.csv").exists(), "a topic nobody covers writes no file"

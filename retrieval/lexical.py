@@ -24,14 +24,14 @@ _IDS_FILE = "clause_ids.json"
 def _tokenizer() -> jieba.Tokenizer:
     tok = jieba.Tokenizer()
     tok.initialize()
+    for group in glossary()["groups"]:
+        for term in group:
+            if len(term) > 1 and not tok.FREQ.get(term):
+                tok.add_word(term, 20)
     for line in (DATA / "domain_dict.txt").read_text(encoding="utf-8").splitlines():
         word, _, freq = line.strip().partition(" ")
         if word:
             tok.add_word(word, int(freq or 10))
-    for group in glossary()["groups"]:
-        for term in group:
-            if len(term) > 1:
-                tok.add_word(term, 20)
     return tok
 
 

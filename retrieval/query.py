@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from ingest.meta import find_places, gazetteer
-from retrieval.lexical import glossary
+from retrieval.lexical import glossary, tokenize
 from retrieval.library import Library
 from retrieval.types import QueryAnalysis
 
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
-_COMPARATIVE = re.compile(r"各地|各省|各市|各文件|各份|分别|对比|比较|异同|不同地区|哪些地方|几份文件")
+_COMPARATIVE = re.compile(r"各地|各省|各市|各文件|各份文件|各份|分别|对比|比较|异同|不同地区|哪些地方|几份文件")
 
 
 def region_forms(name: str) -> set[str]:
@@ -50,6 +50,7 @@ def analyze(question: str, library: Library) -> QueryAnalysis:
         modes=_modes(question),
         expansions=_expansions(question),
         region_forms=tuple(f for r in regions for f in region_forms(r) if f in question),
+        scope_words=tuple(_COMPARATIVE.findall(question)),
         comparative=bool(_COMPARATIVE.search(question)),
     )
 
@@ -84,8 +85,14 @@ def _expansions(question: str) -> tuple[str, ...]:
 
     Only the canonical term is added: adding every sibling drowns the question in loosely related terms.
     """
+    words = set(tokenize(question))
     return tuple(
         group[0]
         for group in glossary()["groups"]
-        if group[0] not in question and any(len(term) >= 2 and term in question for term in group[1:])
+        if group[0] not in question and any(_names(term, question, words) for term in group[1:])
     )
+
+
+def _names(term: str, question: str, words: set[str]) -> bool:
+    """A glossary term occurs in the question: as a substring, or (one character, e.g. 带) as a whole word."""
+    return term in question if len(term) >= 2 else term in words

@@ -12,14 +12,15 @@ from retrieval.embed import make_embedder
 from retrieval.index import bm25_path
 from retrieval.lexical import LexicalIndex, tokenize
 from retrieval.library import Library, library_path, load_library
-from retrieval.query import analyze, doc_ids_for_regions
+from retrieval.query import analyze, doc_ids_for_regions, region_forms
 from retrieval.store import VectorStore
 from retrieval.types import Hit, QueryAnalysis, SearchFilters
 from settings import Settings, get_settings
 
 MAX_QUERY_CHARS = 2000  # longer input is cut: no question needs more, and embedding cost grows with length
 CANDIDATES = 60
-DENSE_WEIGHT = 0.3
+QUERY_CACHE_SIZE = 256
+DENSE_WEIGHT = 0.4
 LEXICAL_WEIGHT = 1.0
 FRONT_MATTER_FACTOR = 0.5  # front matter answers questions about the document itself, rarely about content
 _META_QUESTION = re.compile(r"文号|发文|印发|颁布|日期|时间|什么时候|哪一年|标题|名称|哪个部门|机关|单位|征求意见")
@@ -36,6 +37,7 @@ class Retriever:
         self._stamp: float | None = None
         self._library = Library()
         self._lexical: LexicalIndex | None = None
+        self._vectors: dict[str, list[float]] = {}
         self.refresh()
 
     @classmethod
@@ -129,13 +131,23 @@ class Retriever:
         return fused
 
     def _dense_scores(self, query: str, allowed: set[str] | None) -> dict[str, float]:
-        vector = self._embedder.embed_query(query)
+        vector = self._query_vector(query)
         found = self._store.query(vector, CANDIDATES, sorted(allowed) if allowed is not None else None)
         found = [(cid, sim) for cid, sim in found if cid in self._clauses]
         if not found:
             return {}
         lo, hi = min(s for _, s in found), max(s for _, s in found)
         return {cid: (sim - lo) / (hi - lo) if hi > lo else 1.0 for cid, sim in found}
+
+    def _query_vector(self, query: str) -> list[float]:
+        """Embed a query, remembering recent ones (compare and briefings search one topic per document)."""
+        vector = self._vectors.get(query)
+        if vector is None:
+            vector = self._embedder.embed_query(query)
+            if len(self._vectors) >= QUERY_CACHE_SIZE:
+                self._vectors.pop(next(iter(self._vectors)))
+            self._vectors[query] = vector
+        return vector
 
     def _lexical_scores(self, tokens: list[str], allowed: set[str] | None) -> dict[str, float]:
         if self._lexical is None or not tokens:
@@ -157,8 +169,8 @@ class Retriever:
 
 
 def _lexical_terms(query: str, analysis: QueryAnalysis) -> list[str]:
-    """Query tokens without the region names already used as a filter, plus canonical glossary terms."""
-    for form in sorted(analysis.region_forms, key=len, reverse=True):
+    """Query tokens without region names (a filter) and scope words, plus canonical glossary terms."""
+    for form in sorted(analysis.region_forms + analysis.scope_words, key=len, reverse=True):
         query = query.replace(form, " ")
     return tokenize(query) + tokenize(" ".join(analysis.expansions))
 
@@ -188,7 +200,7 @@ def _matches(doc, filters: SearchFilters) -> bool:
     meta = doc.meta
     if filters.doc_ids and doc.doc_id not in filters.doc_ids:
         return False
-    if filters.regions and not any(r and r in meta.region for r in filters.regions):
+    if filters.regions and not any(form in meta.region for r in filters.regions for form in region_forms(r) | {r} if form):
         return False
     if filters.doc_types and meta.doc_type not in filters.doc_types:
         return False

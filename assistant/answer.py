@@ -19,6 +19,7 @@ CONTEXT_CLAUSES = 5  # clauses an answer may draw on (and an LLM is given)
 NEARBY_ON_REFUSAL = 3
 MAX_ANSWER_CHARS = 280
 MAX_SENTENCES = 3
+SHORT_LABEL_CHARS = 14
 RELATED_SHARE = 0.6  # clauses scoring below this share of the best one are not drawn on
 _SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]*")
 _NUMBER_PREFIX = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[\.．、](?!\d))")
@@ -50,7 +51,8 @@ def ask(
         scope_note = f"文库中没有{'、'.join(analysis.unknown_regions)}的文件，以下依据{province}的规定（适用于其辖区）。"
         analysis = replace(analysis, unknown_regions=())
     hits = retriever.search(resolved.text, k=SEARCH_K, filters=filters)
-    verdict = judge(resolved.text, analysis, hits, retriever.regions())
+    covered = sorted({d.meta.region for d in retriever.library.documents.values() if d.meta.region})
+    verdict = judge(resolved.text, analysis, hits, covered)
     if verdict.refuse:
         answer = _refusal(question, resolved.text, verdict.reason, hits)
     else:
@@ -69,7 +71,7 @@ def compose(question: str, resolved: str, hits: list[Hit], comparative: bool = F
     top = hits[0].score if hits else 0.0
     context = [h for h in hits[:CONTEXT_CLAUSES] if comparative or h.score >= RELATED_SHARE * top]
     sentences = _ranked_sentences(resolved, context)
-    chosen = _choose(sentences, comparative)
+    chosen = _choose(sentences, comparative, context[0] if context else None)
     citations: dict[str, Citation] = {}
     lines: list[str] = [note] if note else []
     for doc_id, group in _group_by_document(chosen):
@@ -128,18 +130,22 @@ def _ranked_sentences(question: str, hits: list[Hit]) -> list[_Sentence]:
 
 
 def _is_heading_label(text: str, hit: Hit) -> bool:
-    """A sentence that only repeats the item's heading (e.g. 集团化办学。)."""
+    """A short sentence that only repeats the item's heading (e.g. 集团化办学。)."""
     label = hit.clause.path[-1] if hit.clause.path else ""
+    if len(text) > SHORT_LABEL_CHARS:
+        return False
     return bool(label) and _NUMBER_PREFIX.sub("", label).rstrip("…").startswith(text.rstrip("。；;：:"))
 
 
-def _choose(sentences: list[_Sentence], comparative: bool) -> list[_Sentence]:
-    """The best sentence, then others that score at least half as well, within the length budget."""
+def _choose(sentences: list[_Sentence], comparative: bool, top_hit: Hit | None) -> list[_Sentence]:
+    """The lead (best sentence of the best clause), then others scoring at least half as well, within budget."""
     if not sentences:
         return []
-    best = sentences[0]
+    best = next((s for s in sentences if top_hit and s.hit.clause.clause_id == top_hit.clause.clause_id), sentences[0])
     chosen, length, docs = [best], len(best.text), {best.hit.document.doc_id}
-    for sentence in sentences[1:]:
+    for sentence in sentences:
+        if sentence is best:
+            continue
         if len(chosen) >= MAX_SENTENCES or length + len(sentence.text) > MAX_ANSWER_CHARS:
             continue
         doc = sentence.hit.document.doc_id
@@ -162,7 +168,8 @@ def _group_by_document(chosen: list[_Sentence]) -> list[tuple[str, list[_Sentenc
 
 def _doc_label(hit: Hit) -> str:
     meta = hit.document.meta
-    return f"{meta.region or '文件'}《{_short_title(meta.title)}》"
+    place = meta.county or meta.city or meta.province
+    return f"{place}《{_short_title(meta.title)}》" if place else f"《{_short_title(meta.title)}》"
 
 
 def _short_title(title: str) -> str:

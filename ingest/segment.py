@@ -117,6 +117,8 @@ def _spans(text: str) -> list[Span]:
                 spans.append(Span(line.start, line.start + len(line.text), path, True))
                 continue
         path = tuple(lab for _, lab in stack)
+        if i == len(merged) - 1 and line.level is None and all(_is_short(t) for t in line.text.split("\n")):
+            path = ()  # the signature (issuer, date) closes the document; it belongs to no heading
         spans.extend(_split_item(line, path))
     return spans
 

@@ -229,3 +229,8 @@ def test_cli_list_json(indexed_settings, monkeypatch, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert {r["doc_number"] for r in rows} >= {"晋教基〔2015〕27号", "沪教委基〔2015〕80号", "长二府发〔2014〕60号"}
     assert isinstance(Settings, type)
+
+
+def test_signature_belongs_to_no_heading(documents):
+    last = documents["002"].clauses[-1]
+    assert "2015年11月12日" in last.text and last.path == ()

@@ -50,6 +50,7 @@ def ask(
         filters = replace(filters or SearchFilters(), regions=(province,))
         scope_note = f"文库中没有{'、'.join(analysis.unknown_regions)}的文件，以下依据{province}的规定（适用于其辖区）。"
         analysis = replace(analysis, unknown_regions=())
+    scope_note = scope_note or _lower_level_note(analysis, retriever)
     hits = retriever.search(resolved.text, k=SEARCH_K, filters=filters)
     covered = sorted({d.meta.region for d in retriever.library.documents.values() if d.meta.region})
     verdict = judge(resolved.text, analysis, hits, covered)
@@ -83,6 +84,18 @@ def compose(question: str, resolved: str, hits: list[Hit], comparative: bool = F
             parts.append(f"{sentence.text}[{citations[cid].n}]")
         lines.append(f"{_doc_label(group[0].hit)}：{''.join(parts)}")
     return Answer(question, "\n".join(lines), False, tuple(citations.values()), resolved_question=resolved)
+
+
+def _lower_level_note(analysis, retriever: Retriever) -> str:
+    """Say so when a region is asked about but the library holds only documents of places inside it."""
+    docs = retriever.library.documents.values()
+    notes = []
+    for region in analysis.regions:
+        own = [d for d in docs if (d.meta.county or d.meta.city or d.meta.province) == region]
+        inner = sorted({d.meta.region for d in docs if region in (d.meta.province, d.meta.city) and d not in own})
+        if not own and inner:
+            notes.append(f"文库中没有{region}本级的文件，以下为{'、'.join(inner)}的规定，仅适用于该地。")
+    return "".join(notes)
 
 
 def citation_for(hit: Hit, n: int) -> Citation:

@@ -40,6 +40,7 @@ def analyze(question: str, library: Library) -> QueryAnalysis:
     known = library_regions(library)
     provinces, cities, counties = find_places(question)
     named = provinces + cities + counties
+    named += [p for p in unlisted_places(question) if not any(p in n or n in p for n in named)]
     regions = tuple(n for n in named if n in known)
     unknown = tuple(n for n in named if n not in known and not _contains_known(n, regions))
     return QueryAnalysis(
@@ -53,6 +54,23 @@ def analyze(question: str, library: Library) -> QueryAnalysis:
         scope_words=tuple(_COMPARATIVE.findall(question)),
         comparative=bool(_COMPARATIVE.search(question)),
     )
+
+
+_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,5}?)(省|市|县|自治州|自治区)")
+_LEADING_WORD = re.compile(r"^(?:关于|对于|对|在|从|与|和|及|向|据)")
+_NOT_A_PLACE = re.compile(r"^(?:[各本全我该此其每]|设区的|地级|城|县级|省级|市级|直辖|所在|所属|上级|下级|城乡|县域|区域|农村|乡镇)")
+
+
+def unlisted_places(question: str) -> list[str]:
+    """Place names the gazetteer lacks, read from their suffix (绵阳市, 某某县), minus generic words (各市, 本市)."""
+    found = []
+    for match in _PLACE.finditer(question):
+        stem = match.group(1)
+        stem = stem[stem.rfind("的") + 1 :] if "的" in stem else stem
+        stem = _LEADING_WORD.sub("", stem)
+        if len(stem) >= 2 and not _NOT_A_PLACE.match(stem):
+            found.append(stem + match.group(2))
+    return found
 
 
 def doc_ids_for_regions(regions: tuple[str, ...], library: Library) -> set[str]:

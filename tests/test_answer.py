@@ -109,3 +109,14 @@ def test_cli_batch_contract(indexed_settings, tmp_path, monkeypatch, capsys):
     assert [r["id"] for r in rows] == ["x", "y"]
     assert not rows[0]["abstained"] and rows[1]["abstained"]
     assert {"n", "clause_id", "doc_id", "source", "text"} <= set(rows[0]["citations"][0])
+
+
+def test_city_missing_from_gazetteer_is_still_refused(retriever):
+    answer = ask("绵阳市对集团化办学有哪些规定?", retriever)
+    assert answer.abstained and "绵阳市" in answer.answer
+
+
+def test_province_asked_but_only_a_district_document_held(retriever):
+    answer = ask("吉林省对教师交流有何规定?", retriever)
+    assert not answer.abstained and "没有吉林省本级的文件" in answer.answer
+    assert cited_sources(answer) == {"004"}

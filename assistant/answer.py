@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from assistant.evidence import judge, province_fallback
 from assistant.followup import resolve
 from assistant.types import Answer, Citation, Turn
+from ingest.segment import NUMBER_PREFIX
 from retrieval.lexical import tokenize
 from retrieval.search import Retriever
 from retrieval.types import Hit, SearchFilters
@@ -22,7 +23,6 @@ MAX_SENTENCES = 3
 SHORT_LABEL_CHARS = 14
 RELATED_SHARE = 0.6  # clauses scoring below this share of the best one are not drawn on
 _SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]*")
-_NUMBER_PREFIX = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[\.．、](?!\d))")
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,8 @@ def ask(
     scope_note = ""
     if (province := province_fallback(analysis, retriever.regions())) and not analysis.regions:
         filters = replace(filters or SearchFilters(), regions=(province,))
-        scope_note = f"文库中没有{'、'.join(analysis.unknown_regions)}的文件，以下依据{province}的规定（适用于其辖区）。"
+        missing = "、".join(analysis.unknown_regions)
+        scope_note = f"文库中没有{missing}的文件，以下依据{province}的规定（适用于其辖区）。"
         analysis = replace(analysis, unknown_regions=())
     scope_note = scope_note or _lower_level_note(analysis, retriever)
     hits = retriever.search(resolved.text, k=SEARCH_K, filters=filters)
@@ -75,7 +76,7 @@ def compose(question: str, resolved: str, hits: list[Hit], comparative: bool = F
     chosen = _choose(sentences, comparative, context[0] if context else None)
     citations: dict[str, Citation] = {}
     lines: list[str] = [note] if note else []
-    for doc_id, group in _group_by_document(chosen):
+    for group in _group_by_document(chosen):
         parts = []
         for sentence in group:
             cid = sentence.hit.clause.clause_id
@@ -134,7 +135,7 @@ def _ranked_sentences(question: str, hits: list[Hit]) -> list[_Sentence]:
     out = []
     for hit in hits:
         for raw in _SENTENCE.findall(hit.clause.text):
-            text = _NUMBER_PREFIX.sub("", raw.strip().replace("\n", ""))
+            text = NUMBER_PREFIX.sub("", raw.strip().replace("\n", ""))
             if len(text) < 8 or _is_heading_label(text, hit):
                 continue
             overlap = sum(len(t) for t in terms if t in text)
@@ -147,7 +148,7 @@ def _is_heading_label(text: str, hit: Hit) -> bool:
     label = hit.clause.path[-1] if hit.clause.path else ""
     if len(text) > SHORT_LABEL_CHARS:
         return False
-    return bool(label) and _NUMBER_PREFIX.sub("", label).rstrip("…").startswith(text.rstrip("。；;：:"))
+    return bool(label) and NUMBER_PREFIX.sub("", label).rstrip("…").startswith(text.rstrip("。；;：:"))
 
 
 def _choose(sentences: list[_Sentence], comparative: bool, top_hit: Hit | None) -> list[_Sentence]:
@@ -171,12 +172,16 @@ def _choose(sentences: list[_Sentence], comparative: bool, top_hit: Hit | None) 
     return chosen
 
 
-def _group_by_document(chosen: list[_Sentence]) -> list[tuple[str, list[_Sentence]]]:
+def _group_by_document(chosen: list[_Sentence]) -> list[list[_Sentence]]:
     """Groups in order of each document's first (best) sentence; within a group, document order."""
     groups: dict[str, list[_Sentence]] = {}
     for sentence in chosen:
         groups.setdefault(sentence.hit.document.doc_id, []).append(sentence)
-    return [(d, sorted(g, key=lambda s: (s.hit.clause.ordinal, s.hit.clause.text.find(s.text)))) for d, g in groups.items()]
+    return [sorted(group, key=_document_position) for group in groups.values()]
+
+
+def _document_position(sentence: _Sentence) -> tuple[int, int]:
+    return sentence.hit.clause.ordinal, sentence.hit.clause.text.find(sentence.text)
 
 
 def _doc_label(hit: Hit) -> str:

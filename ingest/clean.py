@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ingest.segment import NUMBER_PREFIX
+
 _TEMPLATE_JUNK = re.compile(r"<#--.*?-->|<!--.*?-->|<[^>\n]{1,200}>", re.S)
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u3000\u200b\ufeff]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -85,7 +87,7 @@ def _is_content_line(line: str) -> bool:
 
 
 def _starts_numbered(line: str) -> bool:
-    return bool(re.match(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[\.．、](?!\d))", line))
+    return bool(NUMBER_PREFIX.match(line))
 
 
 def _is_chrome(line: str) -> bool:

@@ -65,7 +65,9 @@ def apply_sidecar(meta: DocumentMeta, path: Path) -> DocumentMeta:
     try:
         data = json.loads(side.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as err:
-        raise UnsupportedFile(f"{side.name}: sidecar is not valid JSON ({err})", zh=f"{side.name}：元数据文件不是有效的 JSON。")
+        raise UnsupportedFile(
+            f"{side.name}: sidecar is not valid JSON ({err})", zh=f"{side.name}：元数据文件不是有效的 JSON。"
+        ) from None
     unknown = sorted(set(data) - set(DocumentMeta.field_names()))
     if unknown or not isinstance(data, dict):
         raise UnsupportedFile(
@@ -153,7 +155,7 @@ def _region_of_body(body: str) -> tuple[str, str, str]:
     """The city a body speaks for (我市/本市 + the city it names most), else its most named province."""
     gaz = gazetteer()
     counts = Counter()
-    for name, (province, aliases) in gaz["cities"].items():
+    for name, (_province, aliases) in gaz["cities"].items():
         counts[name] = sum(body.count(form) for form in {name, *aliases})
     city, hits = counts.most_common(1)[0] if counts else ("", 0)
     if hits and ("我市" in body or "本市" in body):

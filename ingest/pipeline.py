@@ -95,8 +95,12 @@ def ingest_paths(
     rebuild: bool = False,
     progress: bool = True,
     on_progress: Progress | None = None,
+    on_embedded: Callable[[int, int], None] | None = None,
 ) -> IngestReport:
-    """Ingest files (default: the whole corpus folder, whose deleted files then leave the index)."""
+    """Ingest files (default: the whole corpus folder, whose deleted files then leave the index).
+
+    on_progress(done, total, file name) follows the files; on_embedded(done, total) the clause embeddings.
+    """
     settings = settings or get_settings()
     started = time.perf_counter()
     full_sync = paths is None
@@ -106,7 +110,7 @@ def ingest_paths(
     _ingest_files(files, library, settings, report, _progress_fn(progress, on_progress))
     if full_sync:
         _drop_missing(files, library, settings, report)
-    report.embedded = sync_index(library, settings)
+    report.embedded = sync_index(library, settings, on_embedded=on_embedded)
     report.documents = len(library.documents)
     report.clauses = sum(len(d.clauses) for d in library.documents.values())
     report.seconds = time.perf_counter() - started
@@ -153,7 +157,9 @@ def _ingest_one(path: Path, library: Library, by_source: dict, settings: Setting
         return
     twin = library.by_hash().get(digest)
     if twin and twin.source != source and _source_path(twin.source, settings).exists():
-        raise UnsupportedFile(f"same content as {twin.source}; skipped", zh=f"与已有文件 {twin.source} 内容相同,已跳过。")
+        raise UnsupportedFile(
+            f"same content as {twin.source}; skipped", zh=f"与已有文件 {twin.source} 内容相同，已跳过。"
+        )
     if suffix_error := _suffix_error(path):
         raise suffix_error
     doc = build_document(path, settings, raw)

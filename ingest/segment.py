@@ -24,6 +24,10 @@ _LEVEL_PATTERNS = (
     re.compile(r"^[（(]\d{1,2}[）)]"),
     re.compile(rf"^[{_CN_NUM}]是"),
 )
+# The numbering that opens an item (一、 （一） 1. （1）), without the inline 一是 form.
+NUMBER_PREFIX = re.compile(
+    rf"^\s*(?:[{_CN_NUM}]+、|[（(][{_CN_NUM}]+[）)]|\d{{1,2}}[\.．、](?!\d)|[（(]\d{{1,2}}[）)])"
+)
 _INLINE_ITEM = re.compile(rf"(?<=[；;。，,])\s*(?=[{_CN_NUM}]是)")
 _SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+|[^。！？；!?;]+$")
 _LABEL_END = re.compile(r"[。：:；;]")
@@ -169,7 +173,7 @@ def _inline_pieces(text: str) -> list[tuple[int, str]]:
     if len(cuts) < 2 or not text[cuts[0] :].lstrip().startswith("一是"):
         return [(0, text)]
     bounds = [0, *cuts, len(text)]
-    pieces = [(a, text[a:b]) for a, b in zip(bounds, bounds[1:]) if b > a]
+    pieces = [(a, text[a:b]) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
     if len(pieces[0][1]) < MIN_CHUNK_CHARS:
         (a, first), (_, second) = pieces[0], pieces[1]
         pieces = [(a, first + second), *pieces[2:]]

@@ -58,7 +58,9 @@ def analyze(question: str, library: Library) -> QueryAnalysis:
 
 _PLACE = re.compile(r"([\u4e00-\u9fa5]{2,5}?)(省|市|县|自治州|自治区)")
 _LEADING_WORD = re.compile(r"^(?:关于|对于|对|在|从|与|和|及|向|据)")
-_NOT_A_PLACE = re.compile(r"^(?:[各本全我该此其每]|设区的|地级|城|县级|省级|市级|直辖|所在|所属|上级|下级|城乡|县域|区域|农村|乡镇)")
+_NOT_A_PLACE = re.compile(
+    r"^(?:[各本全我该此其每]|设区的|地级|城|县级|省级|市级|直辖|所在|所属|上级|下级|城乡|县域|区域|农村|乡镇)"
+)
 
 
 def unlisted_places(question: str) -> list[str]:

@@ -139,6 +139,10 @@ class Retriever:
         lo, hi = min(s for _, s in found), max(s for _, s in found)
         return {cid: (sim - lo) / (hi - lo) if hi > lo else 1.0 for cid, sim in found}
 
+    def clear_query_cache(self) -> None:
+        """Forget remembered query vectors (benchmarks time cold embeddings this way)."""
+        self._vectors.clear()
+
     def _query_vector(self, query: str) -> list[float]:
         """Embed a query, remembering recent ones (compare and briefings search one topic per document)."""
         vector = self._vectors.get(query)
@@ -200,7 +204,8 @@ def _matches(doc, filters: SearchFilters) -> bool:
     meta = doc.meta
     if filters.doc_ids and doc.doc_id not in filters.doc_ids:
         return False
-    if filters.regions and not any(form in meta.region for r in filters.regions for form in region_forms(r) | {r} if form):
+    wanted = {form for r in filters.regions for form in region_forms(r) | {r} if form}
+    if wanted and not any(form in meta.region for form in wanted):
         return False
     if filters.doc_types and meta.doc_type not in filters.doc_types:
         return False

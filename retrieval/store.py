@@ -72,7 +72,7 @@ class VectorStore:
     def hashes(self) -> dict[str, str]:
         """Stored clause id -> hash of the text embedded for it."""
         got = self._call(self._chroma.get, include=["metadatas"])
-        return {i: (m or {}).get("text_hash", "") for i, m in zip(got["ids"], got["metadatas"])}
+        return {i: (m or {}).get("text_hash", "") for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
     def upsert(self, records: list[VectorRecord], on_batch=None) -> None:
         """Embed and store records in batches; on_batch(n_done) after each batch."""

@@ -6,8 +6,8 @@ import json
 import re
 
 import pytest
-
 from conftest import corpus_file, make_settings
+
 from ingest.clean import clean, normalize_for_match
 from ingest.meta import apply_sidecar, read_meta
 from ingest.pipeline import build_document, ingest_paths

@@ -10,8 +10,8 @@ import sys
 import time
 
 import pytest
-
 from conftest import corpus_file, make_settings
+
 from errors import BadQuery, IndexMismatch, IndexMissing, StoreUnavailable
 from ingest.pipeline import ingest_paths
 from retrieval.lexical import tokenize

@@ -1,0 +1,125 @@
+"""Readable tables of the results, and the project's goals marked PASS/FAIL."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Sequence
+
+from bench.metrics import Goal, lookup, verdict
+
+GOALS = (
+    Goal("hit@1", "retrieval.project.hit@1", ">=", 0.90),
+    Goal("hit@5", "retrieval.project.hit@5", ">=", 0.98),
+    Goal("MRR", "retrieval.project.mrr", ">=", 0.93),
+    Goal("MRR vs baseline (+0.10)", "retrieval.project.mrr", ">=", lambda r: r["retrieval"]["baseline"]["mrr"] + 0.10),
+    Goal("compare recall@10", "retrieval.project.compare_recall@10", ">=", 0.95),
+    Goal("paraphrase hit@5", "retrieval.project.paraphrase_hit@5", ">=", 0.95),
+    Goal("median top-1 hit chars", "retrieval.project.median_top1_chars", "<=", 200),
+    Goal("search p95 ms (warm)", "retrieval.project.latency_ms.p95", "<=", 50),
+    Goal("search p95 ms at scale", "scale.search_ms.p95", "<=", 250),
+    Goal("answer support (key in answer or cited clause)", "answers.support_in_cited", ">=", 0.90),
+    Goal("answer support, strict (key in answer text)", "answers.support_in_answer", ">=", 0.90),
+    Goal("median answer chars", "answers.median_chars", "<=", 300),
+    Goal("unanswerable refused", "answers.refusal_rate", ">=", 1.0),
+    Goal("false refusals", "answers.false_refusals", "<=", 0.05),
+    Goal("answer p95 ms (extractive, warm)", "answers.latency_ms.p95", "<=", 100),
+    Goal("compare key recall", "compare.recall", ">=", 0.95),
+    Goal("compare s per call (max)", "compare.seconds_max", "<", 1.0),
+    Goal("targets precision", "targets.precision", ">=", 0.90),
+    Goal("targets recall", "targets.recall", ">=", 0.90),
+    Goal("extract_targets s", "targets.seconds", "<", 1.0),
+)
+
+
+def judge(results: dict) -> list[dict]:
+    """Every goal with its value, limit and verdict."""
+    rows = []
+    for goal in GOALS:
+        value, limit = lookup(results, goal.path), goal.limit(results)
+        rows.append({"goal": goal.label, "value": value, "op": goal.op, "limit": limit,
+                     "verdict": verdict(value, goal.op, limit)})  # fmt: skip
+    return rows
+
+
+def width(text: str) -> int:
+    """Display width in a terminal (CJK characters take two columns)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fmt(value) -> str:
+    """A cell: floats to 3 significant decimals, None as '-'."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "n/a"
+        return f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
+    return str(value)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
+    """Rows as a left-aligned text table."""
+    cells = [[fmt(c) for c in row] for row in [list(headers), *rows]]
+    widths = [max(width(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c + " " * (w - width(c)) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def section(title: str) -> str:
+    """A section heading."""
+    return f"\n== {title} " + "=" * max(0, 70 - len(title))
+
+
+def ingest_table(ing: dict) -> str:
+    """Ingest figures."""
+    return table(
+        ["run", "seconds", "clauses embedded", "note"],
+        [
+            ["full ingest (fresh index)", ing["full_s"], ing["full_embedded"],
+             f"{ing['documents']} documents, {ing['clauses']} clauses, {len(ing['failed'])} failed"],
+            ["re-run, nothing changed", ing["rerun_s"], ing["rerun_embedded"], f"{ing['rerun_unchanged']} unchanged"],
+        ],
+    )  # fmt: skip
+
+
+RETRIEVAL_ROWS = ("hit@1", "hit@3", "hit@5", "hit@10", "mrr", "compare_recall@10", "paraphrase_hit@5",
+                  "median_top1_chars")  # fmt: skip
+
+
+def retrieval_table(project: dict, baseline: dict) -> str:
+    """Project vs baseline, one metric per row."""
+    rows = [[m, project.get(m), baseline.get(m)] for m in RETRIEVAL_ROWS]
+    for side in ("p50", "p95"):
+        rows.append([f"search {side} ms (warm)", project["latency_ms"][side], baseline["latency_ms"][side]])
+    if "latency_cached_ms" in project:
+        for side in ("p50", "p95"):
+            rows.append([f"search {side} ms (repeat, cached vector)", project["latency_cached_ms"][side], None])
+    return table(["metric", "project", "naive baseline"], rows)
+
+
+def per_question_table(questions: list[dict], project: dict, baseline: dict) -> str:
+    """Rank of each expected key per question (- = not in the top 10)."""
+    rows = []
+    for q in questions:
+        if q["id"] not in project["per_question"]:
+            continue
+        p = project["per_question"][q["id"]]["ranks"]
+        b = baseline["per_question"][q["id"]]["ranks"]
+        rows.append([q["id"], q["type"], _ranks(p), _ranks(b), q["q"]])
+    return table(["id", "type", "project ranks", "baseline ranks", "question"], rows)
+
+
+def _ranks(ranks: list) -> str:
+    return ",".join("-" if r is None else str(r) for r in ranks)
+
+
+def goals_table(rows: list[dict]) -> str:
+    """Goals with value, target and verdict."""
+    return table(
+        ["goal", "value", "target", "verdict"],
+        [[r["goal"], r["value"], f"{r['op']} {fmt(r['limit'])}", r["verdict"]] for r in rows],
+    )

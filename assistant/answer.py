@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from assistant.evidence import judge, province_fallback
 from assistant.followup import resolve
 from assistant.types import Answer, Citation, Turn
-from ingest.segment import NUMBER_PREFIX
+from ingest.segment import NUMBER_PREFIX, numbering_level
 from retrieval.lexical import tokenize
 from retrieval.search import Retriever
 from retrieval.types import Hit, SearchFilters
@@ -21,6 +21,7 @@ NEARBY_ON_REFUSAL = 3
 MAX_ANSWER_CHARS = 280
 MAX_SENTENCES = 3
 SHORT_LABEL_CHARS = 14
+_ENUMERATION = re.compile(r"哪几|几种|几类|几项|几个方面|哪些(?:种类|类型|形式|模式|方式|行动|途径|渠道)")
 RELATED_SHARE = 0.6  # clauses scoring below this share of the best one are not drawn on
 _SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]*")
 
@@ -58,7 +59,8 @@ def ask(
     if verdict.refuse:
         answer = _refusal(question, resolved.text, verdict.reason, hits)
     else:
-        answer = compose(question, resolved.text, hits, comparative=analysis.comparative, note=scope_note)
+        items = sibling_items(hits[0]) if _ENUMERATION.search(resolved.text) and not analysis.comparative else []
+        answer = compose(question, resolved.text, hits, analysis.comparative, scope_note, items)
     if answer.abstained or settings.answer_mode != "llm" or not settings.llm_configured:
         if on_token:
             on_token(answer.answer)
@@ -68,23 +70,58 @@ def ask(
     return llm_answer(_llm_context(answer, hits), settings, on_token=on_token)
 
 
-def compose(question: str, resolved: str, hits: list[Hit], comparative: bool = False, note: str = "") -> Answer:
-    """The extractive answer: the most direct sentence first, the rest grouped by document, each with [n]."""
+def compose(
+    question: str,
+    resolved: str,
+    hits: list[Hit],
+    comparative: bool = False,
+    note: str = "",
+    items: list[Hit] | None = None,
+) -> Answer:
+    """The extractive answer: the most direct sentence first, the rest grouped by document, each with [n].
+
+    ``items``: for a question asking which kinds/ways there are, the sibling items of the best clause,
+    listed by their headings before the detail.
+    """
     top = hits[0].score if hits else 0.0
     context = [h for h in hits[:CONTEXT_CLAUSES] if comparative or h.score >= RELATED_SHARE * top]
     sentences = _ranked_sentences(resolved, context)
     chosen = _choose(sentences, comparative, context[0] if context else None)
     citations: dict[str, Citation] = {}
+
+    def cite(hit: Hit) -> int:
+        cid = hit.clause.clause_id
+        if cid not in citations:
+            citations[cid] = citation_for(hit, len(citations) + 1)
+        return citations[cid].n
+
     lines: list[str] = [note] if note else []
+    if items:
+        listed = "；".join(f"{_item_label(item)}[{cite(item)}]" for item in items)
+        lines.append(f"{_doc_label(items[0])}列出{len(items)}项：{listed}。")
     for group in _group_by_document(chosen):
-        parts = []
-        for sentence in group:
-            cid = sentence.hit.clause.clause_id
-            if cid not in citations:
-                citations[cid] = citation_for(sentence.hit, len(citations) + 1)
-            parts.append(f"{sentence.text}[{citations[cid].n}]")
+        parts = [f"{sentence.text}[{cite(sentence.hit)}]" for sentence in group]
         lines.append(f"{_doc_label(group[0].hit)}：{''.join(parts)}")
     return Answer(question, "\n".join(lines), False, tuple(citations.values()), resolved_question=resolved)
+
+
+def sibling_items(hit: Hit) -> list[Hit]:
+    """The numbered items that stand beside the hit's clause under the same heading (itself included)."""
+    path = hit.clause.path
+    if len(path) < 2 or numbering_level(path[-1]) in (None, 0):
+        return []
+    seen: dict[str, Hit] = {}
+    for clause in hit.document.clauses:
+        if len(clause.path) == len(path) and clause.path[:-1] == path[:-1] and clause.path[-1] not in seen:
+            seen[clause.path[-1]] = Hit(0, 0.0, clause, hit.document)
+    return list(seen.values()) if len(seen) >= 2 else []
+
+
+def _item_label(hit: Hit) -> str:
+    """An item's heading, cut at its first comma when the heading runs on (一是引入名师机制,在… → 一是引入名师机制)."""
+    label = NUMBER_PREFIX.sub("", hit.clause.path[-1]).rstrip("…")
+    head = re.split(r"[,，]", label, maxsplit=1)[0]
+    return head if len(head) >= 4 else label
 
 
 def _lower_level_note(analysis, retriever: Retriever) -> str:

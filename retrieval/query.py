@@ -109,10 +109,16 @@ def _expansions(question: str) -> tuple[str, ...]:
     return tuple(
         group[0]
         for group in glossary()["groups"]
-        if group[0] not in question and any(_names(term, question, words) for term in group[1:])
+        if group[0] not in question and any(_names(term, group[0], question, words) for term in group[1:])
     )
 
 
-def _names(term: str, question: str, words: set[str]) -> bool:
-    """A glossary term occurs in the question: as a substring, or (one character, e.g. 带) as a whole word."""
+def _names(term: str, canonical: str, question: str, words: set[str]) -> bool:
+    """A variant of the canonical term occurs in the question (a one-character variant, e.g. 带, as a word).
+
+    A variant that is part of the canonical term (集团化 of 集团化办学) adds nothing: the question already
+    says it, and adding the longer term would only over-weight it.
+    """
+    if term in canonical:
+        return False
     return term in question if len(term) >= 2 else term in words

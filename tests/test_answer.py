@@ -120,3 +120,11 @@ def test_province_asked_but_only_a_district_document_held(retriever):
     answer = ask("吉林省对教师交流有何规定?", retriever)
     assert not answer.abstained and "没有吉林省本级的文件" in answer.answer
     assert cited_sources(answer) == {"004"}
+
+
+def test_which_kinds_lists_the_sibling_items(retriever):
+    answer = ask("二道区补充教师有哪几种办法?", retriever)
+    listing = answer.answer.splitlines()[0]
+    for item in ("一是引入名师机制", "二是建立定期招聘制度", "三是探索择优录用机制"):
+        assert item in listing, listing
+    assert len({c.clause_id for c in answer.citations}) >= 3

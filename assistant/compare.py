@@ -31,13 +31,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.evidence import province_fallback
-from assistant.targets import region_named
 from assistant.types import ComparedClause, Comparison, ComparisonRow
 from errors import BadQuery
 from ingest.clean import normalize_for_match
 from ingest.types import Clause, Document
 from retrieval.lexical import glossary, tokenize
 from retrieval.query import doc_ids_for_regions, library_regions, region_forms
+from retrieval.search import matches_filters
 from retrieval.types import SearchFilters
 
 MIN_COVERAGE = 0.6  # share of the topic's concept weight a clause must mention to be shown
@@ -184,21 +184,6 @@ def documents_in_scope(library, filters: SearchFilters | None, analysis=None) ->
     return docs
 
 
-def matches_filters(doc: Document, filters: SearchFilters) -> bool:
-    """True when a document passes region (any alias), year, type and id filters."""
-    meta = doc.meta
-    if filters.doc_ids and doc.doc_id not in filters.doc_ids:
-        return False
-    if filters.regions and not any(_region_matches(doc, r) for r in filters.regions):
-        return False
-    if filters.doc_types and meta.doc_type not in filters.doc_types:
-        return False
-    year = meta.year
-    if filters.year_from is not None and (year is None or year < filters.year_from):
-        return False
-    return not (filters.year_to is not None and (year is None or year > filters.year_to))
-
-
 def _best_clauses(
     doc: Document, query: str, concepts: Sequence[Concept], weights: dict[str, float], retriever, per_doc: int
 ) -> list[ComparedClause]:
@@ -315,6 +300,3 @@ def _region_words(library) -> set[str]:
     return words
 
 
-def _region_matches(doc: Document, region: str) -> bool:
-    """True when a filter region names the document's province, city or county (any alias)."""
-    return region_named(doc.meta.region, region)

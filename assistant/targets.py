@@ -12,12 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from assistant.types import Target
-from ingest.meta import gazetteer
 from ingest.types import Clause, Document
-from retrieval.query import region_forms
+from retrieval.query import region_named
 
 _CN_DIGITS = dict(zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
 _CN_NUM = "[零〇一二两三四五六七八九十百]+"
@@ -97,22 +95,6 @@ def filter_targets(
             continue
         out.append(t)
     return out
-
-
-def region_named(region: str, name: str) -> bool:
-    """True when name (上海, 巴州, 二道区 …) names the region string or a part of it."""
-    name = name.strip()
-    if not name:
-        return False
-    return name in region or any(full in region for full in canonical_regions(name))
-
-
-@lru_cache(maxsize=256)
-def canonical_regions(name: str) -> frozenset[str]:
-    """Full gazetteer names written as name (巴州 -> 巴音郭楞蒙古自治州)."""
-    gaz = gazetteer()
-    names = [*gaz["provinces"], *gaz["cities"], *gaz["districts"]]
-    return frozenset(full for full in names if name in region_forms(full))
 
 
 def targets_in_document(doc: Document) -> list[Target]:

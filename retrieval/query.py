@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest.meta import find_places, gazetteer
 from retrieval.lexical import glossary, tokenize
@@ -23,6 +24,22 @@ def region_forms(name: str) -> set[str]:
         if name in table:
             forms.update(table[name][-1])
     return {f for f in forms if len(f) >= 2}
+
+
+def region_named(region: str, name: str) -> bool:
+    """True when name (上海, 巴州, 二道区 …) names the region string or a part of it."""
+    name = name.strip()
+    if not name:
+        return False
+    return name in region or any(full in region for full in canonical_regions(name))
+
+
+@lru_cache(maxsize=256)
+def canonical_regions(name: str) -> frozenset[str]:
+    """Full gazetteer names written as name (巴州 -> 巴音郭楞蒙古自治州)."""
+    gaz = gazetteer()
+    names = [*gaz["provinces"], *gaz["cities"], *gaz["districts"]]
+    return frozenset(full for full in names if name in region_forms(full))
 
 
 def library_regions(library: Library) -> dict[str, set[str]]:

@@ -12,7 +12,7 @@ from retrieval.embed import make_embedder
 from retrieval.index import bm25_path
 from retrieval.lexical import LexicalIndex, tokenize
 from retrieval.library import Library, library_path, load_library
-from retrieval.query import analyze, doc_ids_for_regions, region_forms
+from retrieval.query import analyze, doc_ids_for_regions, region_named
 from retrieval.store import VectorStore
 from retrieval.types import Hit, QueryAnalysis, SearchFilters
 from settings import Settings, get_settings
@@ -103,7 +103,7 @@ class Retriever:
         """Documents in scope: explicit filters, else the regions the question names (None = all)."""
         docs = self._library.documents
         if filters and not filters.empty:
-            return {d for d, doc in docs.items() if _matches(doc, filters)}
+            return {d for d, doc in docs.items() if matches_filters(doc, filters)}
         if analysis.regions:
             return doc_ids_for_regions(analysis.regions, self._library)
         return None
@@ -200,12 +200,12 @@ def _checked(query: str) -> str:
     return query
 
 
-def _matches(doc, filters: SearchFilters) -> bool:
+def matches_filters(doc, filters: SearchFilters) -> bool:
+    """True when a document passes the id, region (any alias), type and year filters."""
     meta = doc.meta
     if filters.doc_ids and doc.doc_id not in filters.doc_ids:
         return False
-    wanted = {form for r in filters.regions for form in region_forms(r) | {r} if form}
-    if wanted and not any(form in meta.region for form in wanted):
+    if filters.regions and not any(region_named(meta.region, r) for r in filters.regions):
         return False
     if filters.doc_types and meta.doc_type not in filters.doc_types:
         return False

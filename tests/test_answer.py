@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -128,3 +129,25 @@ def test_which_kinds_lists_the_sibling_items(retriever):
     for item in ("一是引入名师机制", "二是建立定期招聘制度", "三是探索择优录用机制"):
         assert item in listing, listing
     assert len({c.clause_id for c in answer.citations}) >= 3
+
+
+def test_llm_mode_through_ask_streams_and_checks_citations(retriever):
+    from openai_stub_server import start_stub, stop_stub
+
+    server, thread = start_stub()
+    try:
+        server.reply = "学区按照地理位置相对就近、办学水平大致均衡的原则划分[1]。每月补贴5000元[9]。"
+        settings = retriever.settings.model_copy(
+            update={"answer_mode": "llm", "llm_base_url": server.base_url, "llm_model": "stub", "llm_timeout": 5.0}
+        )
+        streamed: list[str] = []
+        answer = ask("学区制管理按照什么原则划分学区?", retriever, settings=settings, on_token=streamed.append)
+        assert answer.mode == "llm" and "".join(streamed)
+        assert "[9]" not in answer.answer and any("5000" in s for s in answer.unsupported)
+        assert "地理位置相对就近" in answer.citations[0].text
+        prompt = json.dumps(server.requests[-1].body, ensure_ascii=False)
+        assert "地理位置相对就近" in prompt  # the retrieved clauses were the context
+        refusal = ask("天津市有什么规定?", retriever, settings=settings)
+        assert refusal.abstained and len(server.requests) == 1  # refused before any LLM call
+    finally:
+        stop_stub(server, thread)

@@ -26,7 +26,13 @@ if TYPE_CHECKING:  # the app imports this module before the heavy stages load, s
 
 MISSING = "—"
 MARK_ID = "cited-clause"
+EXAMPLE_QUESTIONS = ("集团化办学对成员校有什么要求？", "各地对教师交流分别怎么规定？", "学区怎样划分？")
 SUGGESTED_TOPICS = ("集团化办学", "学区制管理", "教育联盟", "对口帮扶", "委托管理", "教师交流", "经费保障", "组织领导")
+# Static page CSS (no user text): hide Streamlit's "Deploy" button and the uploader's English size hint,
+# which states Streamlit's transport limit rather than ours (ours is in the Chinese caption).
+APP_CSS = """<style>
+[data-testid="stAppDeployButton"], [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+</style>"""
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$=^:&])")
 _UNSAFE_FILENAME = re.compile(r"[^\w\u4e00-\u9fff-]+")
 KIND_LABELS = {"target": "目标", "status": "现状"}
@@ -168,6 +174,13 @@ def library_rows(library: Library) -> list[dict]:
     ]
 
 
+def region_options(library: Library) -> list[str]:
+    """Region names the library covers for the region filter: provinces, then cities, then counties."""
+    metas = [d.meta for d in library.documents.values()]
+    names = [m.province for m in metas] + [m.city for m in metas] + [m.county for m in metas]
+    return list(dict.fromkeys(n for n in names if n))
+
+
 def year_bounds(library: Library) -> tuple[int, int] | None:
     """Earliest and latest year of issue in the library (None when no document is dated)."""
     years = [d.meta.year for d in library.documents.values() if d.meta.year]
@@ -200,7 +213,7 @@ def targets_in_scope(
     targets: Iterable[Target], library: Library, filters: SearchFilters, kinds: Sequence[str] = ("target",)
 ) -> list[Target]:
     """Targets of the given kinds from the documents the filters keep."""
-    from assistant.compare import matches_filters
+    from retrieval.search import matches_filters
 
     docs = library.documents
     return [
@@ -267,10 +280,15 @@ def targets_chart(targets: Sequence[Target], unit: str) -> alt.Chart | None:
         .encode(
             x=alt.X("年份:O", title="年份", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("数值:Q", title=f"数值（{unit}）"),
-            color=alt.Color("地区:N", title="地区", legend=alt.Legend(orient="bottom", columns=1, labelLimit=320)),
+            color=alt.Color(
+                "地区:N",
+                title="地区",
+                scale=alt.Scale(scheme="tableau10"),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=320),
+            ),
             tooltip=["地区:N", "年份:O", "数值:Q", "指标:N", "原文:N"],
         )
-        .properties(height=320)
+        .properties(height=260 + 24 * len({row["地区"] for row in data}))
     )
 
 

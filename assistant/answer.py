@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from assistant.evidence import judge, province_fallback
 from assistant.followup import resolve
 from assistant.types import Answer, Citation, Turn
-from ingest.segment import NUMBER_PREFIX, numbering_level
+from ingest.segment import NUMBER_PREFIX, numbering_level, split_sentences
 from retrieval.lexical import tokenize
 from retrieval.search import Retriever
 from retrieval.types import Hit, SearchFilters
@@ -23,7 +23,6 @@ MAX_SENTENCES = 3
 SHORT_LABEL_CHARS = 14
 _ENUMERATION = re.compile(r"哪几|几种|几类|几项|几个方面|哪些(?:种类|类型|形式|模式|方式|行动|途径|渠道)")
 RELATED_SHARE = 0.6  # clauses scoring below this share of the best one are not drawn on
-_SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]*")
 
 
 @dataclass(frozen=True)
@@ -171,7 +170,7 @@ def _ranked_sentences(question: str, hits: list[Hit]) -> list[_Sentence]:
     top = hits[0].score or 1.0
     out = []
     for hit in hits:
-        for raw in _SENTENCE.findall(hit.clause.text):
+        for raw in split_sentences(hit.clause.text):
             text = NUMBER_PREFIX.sub("", raw.strip().replace("\n", ""))
             if len(text) < 8 or _is_heading_label(text, hit):
                 continue

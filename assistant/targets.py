@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.types import Target
+from ingest.segment import split_sentences
 from ingest.types import Clause, Document
 from retrieval.query import region_named
 
@@ -55,7 +56,6 @@ SCOPES = tuple(
     "各县市 各区县 各县 各区 各地区 各地 县域内 区域内 城区 各成员学校 各学科 各学校".split()
 )
 
-_SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def targets_in_document(doc: Document) -> list[Target]:
     seen: set[str] = set()  # a sentence shared by a clause and its parent is read once
     default_year = document_period(doc)
     for clause, text in _texts_in_order(doc):
-        for sentence in split_sentences(text):
+        for sentence in (s.strip() for s in split_sentences(text) if s.strip()):
             if sentence in seen:
                 continue
             seen.add(sentence)
@@ -128,11 +128,6 @@ def _texts_in_order(doc: Document) -> list[tuple[Clause, str]]:
         if doc.text[clause.start : clause.end] == clause.text:
             prev_end = max(prev_end, clause.end)
     return pairs
-
-
-def split_sentences(text: str) -> list[str]:
-    """Clause text -> sentences (split at 。；！？ and line breaks), stripped, non-empty."""
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
 
 
 def document_period(doc: Document) -> str:

@@ -30,6 +30,16 @@ NUMBER_PREFIX = re.compile(
 )
 _INLINE_ITEM = re.compile(rf"(?<=[；;。，,])\s*(?=[{_CN_NUM}]是)")
 _SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+|[^。！？；!?;]+$")
+_ENTITY = re.compile(r"&#?\w{2,8};")  # an HTML entity's ';' does not end a sentence
+_CLAUSE_PART = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences (and ；-separated parts) of text, each with its closing punctuation."""
+    protected = _ENTITY.sub(lambda m: m.group(0).replace(";", "\x00"), text)
+    return [part.replace("\x00", ";") for part in _CLAUSE_PART.findall(protected)]
+
+
 _LABEL_END = re.compile(r"[。：:；;]")
 MAX_LABEL_CHARS = 24
 

@@ -16,7 +16,7 @@ from ingest.meta import apply_sidecar, is_sidecar, read_meta
 from ingest.segment import segment
 from ingest.types import Document
 from retrieval.index import sync_index
-from retrieval.library import Library, load_library
+from retrieval.library import Library, index_lock, load_library
 from settings import REPO_ROOT, Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,11 @@ def ingest_paths(
     on_progress(done, total, file name) follows the files; on_embedded(done, total) the clause embeddings.
     """
     settings = settings or get_settings()
+    with index_lock(settings.index_dir):
+        return _ingest_locked(paths, settings, rebuild, progress, on_progress, on_embedded)
+
+
+def _ingest_locked(paths, settings: Settings, rebuild: bool, progress: bool, on_progress, on_embedded) -> IngestReport:
     started = time.perf_counter()
     full_sync = paths is None
     files = corpus_files(settings.corpus_dir) if full_sync else _expand(paths)
@@ -120,11 +125,12 @@ def ingest_paths(
 def remove_document(doc_id: str, settings: Settings | None = None, delete_file: bool = True) -> Document:
     """Take a document out of the index (and, by default, delete its file from the corpus folder)."""
     settings = settings or get_settings()
-    library = load_library(settings.index_dir) or Library()
-    doc = library.documents.pop(doc_id, None)
-    if doc is None:
-        raise PolicyError(f"no document with id {doc_id}", zh="文库中没有这份文件。")
-    sync_index(library, settings)
+    with index_lock(settings.index_dir):
+        library = load_library(settings.index_dir) or Library()
+        doc = library.documents.pop(doc_id, None)
+        if doc is None:
+            raise PolicyError(f"no document with id {doc_id}", zh="文库中没有这份文件。")
+        sync_index(library, settings)
     if delete_file:
         path = _source_path(doc.source, settings)
         if path.is_relative_to(settings.corpus_dir.resolve()):

@@ -7,9 +7,12 @@ never returned by a search.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +71,19 @@ def save_library(library: Library, index_dir: Path) -> None:
         "documents": [d.to_dict() for d in sorted(library.documents.values(), key=lambda d: d.source)],
     }
     atomic_write_text(library_path(index_dir), json.dumps(payload, ensure_ascii=False))
+
+
+@contextmanager
+def index_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index folder's write lock (across processes: the app's uploads and the CLI's ingest)."""
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

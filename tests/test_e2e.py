@@ -118,6 +118,29 @@ def messages(page: Page):
     return page.locator('[data-testid="stChatMessage"]')
 
 
+def wait_idle(page: Page) -> None:
+    """Wait until the app's script run (including a st.rerun after an answer) has finished.
+
+    A click that lands while Streamlit is re-rendering can hit an element that is about to be replaced.
+    """
+    app = page.locator('[data-testid="stApp"]')
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=WAIT_MS)
+
+
+def open_cited_document(page: Page, scope) -> None:
+    """Click 查看原文 in scope and wait for the document dialog (a click lost to a re-render is repeated)."""
+    dialog = page.get_by_role("dialog")
+    for _ in range(3):
+        wait_idle(page)
+        scope.get_by_role("button", name="查看原文").first.click()
+        try:
+            expect(dialog).to_be_visible(timeout=20_000)
+            return
+        except AssertionError:
+            continue
+    expect(dialog).to_be_visible(timeout=WAIT_MS)
+
+
 def ask(page: Page, question: str, turns_before: int) -> float:
     """Type a question, press Enter, wait for the answer with its citation; returns seconds taken."""
     before = 2 * turns_before
@@ -128,6 +151,7 @@ def ask(page: Page, question: str, turns_before: int) -> float:
     answer = messages(page).nth(before + 1)
     expect(answer.locator('[data-testid="stExpander"]').first).to_contain_text("[1]", timeout=WAIT_MS)
     taken = time.perf_counter() - started
+    wait_idle(page)
     answer.scroll_into_view_if_needed()
     return taken
 
@@ -135,6 +159,7 @@ def ask(page: Page, question: str, turns_before: int) -> float:
 def open_tab(page: Page, name: str) -> None:
     page.get_by_role("tab", name=name, exact=True).click()
     expect(page.get_by_role("tab", name=name, exact=True)).to_have_attribute("aria-selected", "true")
+    wait_idle(page)
 
 
 def shot(page: Page, artifacts: Path, name: str, shots: list[str]) -> None:
@@ -145,6 +170,7 @@ def shot(page: Page, artifacts: Path, name: str, shots: list[str]) -> None:
 
 
 def download(page: Page, label: str, target: Path) -> bytes:
+    wait_idle(page)
     with page.expect_download(timeout=WAIT_MS) as info:
         page.get_by_role("button", name=label).click()
     info.value.save_as(target)
@@ -181,10 +207,10 @@ def test_browser_journey_through_every_page(server, browser, artifacts, tmp_path
     citation = answer.locator('[data-testid="stExpander"]').first
     citation.locator("summary").click()
     expect(citation).to_contain_text("文号：")
+    wait_idle(page=desktop)
     clause_text = citation.inner_text()
-    citation.get_by_role("button", name="查看原文").click()
+    open_cited_document(desktop, citation)
     dialog = desktop.get_by_role("dialog")
-    expect(dialog).to_be_visible(timeout=WAIT_MS)
     mark = dialog.frame_locator("iframe").locator("mark#cited-clause")
     expect(mark).to_be_visible(timeout=WAIT_MS)
     marked = mark.inner_text()
@@ -266,7 +292,7 @@ def test_browser_journey_through_every_page(server, browser, artifacts, tmp_path
     expect(last).to_contain_text("[课程成果](javascript:alert(1))和**社团作品**")
     assert last.locator("a").count() == 0 and last.locator("strong").count() == 0, "no Markdown rendered"
     last.locator('[data-testid="stExpander"] summary').first.click()
-    last.get_by_role("button", name="查看原文").first.click()
+    open_cited_document(desktop, last)
     mark = desktop.get_by_role("dialog").frame_locator("iframe").locator("mark#cited-clause")
     expect(mark).to_have_text(MARKUP_CLAUSE, timeout=WAIT_MS)
     shot(desktop, artifacts, "10-markup-as-text", shots)

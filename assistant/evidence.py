@@ -21,7 +21,6 @@ class Verdict:
 
     refuse: bool
     reason: str = ""
-    scope_note: str = ""  # e.g. no city document, answered from the province's
 
 
 def judge(question: str, analysis: QueryAnalysis, hits: list[Hit], library_regions: list[str]) -> Verdict:

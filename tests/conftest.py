@@ -20,6 +20,16 @@ def corpus_file(prefix: str) -> Path:
     return next(CORPUS.glob(f"{prefix}_*"))
 
 
+def cli_env(settings: Settings, home: Path) -> dict[str, str]:
+    """A minimal environment for running a CLI in a subprocess against the given index."""
+    return {
+        "POLICY_INDEX_DIR": str(settings.index_dir),
+        "POLICY_CORPUS_DIR": str(settings.corpus_dir),
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+    }
+
+
 def make_settings(root: Path, **overrides) -> Settings:
     """Settings whose corpus and index live under root (a tmp folder)."""
     return Settings(corpus_dir=root / "corpus", index_dir=root / ".index", _env_file=None, **overrides)

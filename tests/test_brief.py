@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import cli_env
 
 from assistant.brief import build_brief
 from assistant.export import briefing_docx, briefing_markdown, write_bytes
@@ -99,12 +100,7 @@ def test_bad_topics(retriever):
 
 
 def test_cli_writes_docx_and_markdown_or_nothing(indexed_settings, tmp_path):
-    env = {
-        "POLICY_INDEX_DIR": str(indexed_settings.index_dir),
-        "POLICY_CORPUS_DIR": str(indexed_settings.corpus_dir),
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-    }
+    env = cli_env(indexed_settings, tmp_path)
     run = [sys.executable, "-m", "assistant", "brief"]
     out, md = tmp_path / "b.docx", tmp_path / "b.md"
     ok = subprocess.run(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import cli_env
 
 from assistant.compare import Concept, compare, core_topic, mentions, topic_concepts
 from assistant.export import comparison_csv, comparison_docx, comparison_markdown, write_bytes
@@ -142,12 +143,7 @@ def test_unwritable_paths_leave_nothing(tmp_path):
 
 
 def test_cli_json_and_errors(indexed_settings, tmp_path):
-    env = {
-        "POLICY_INDEX_DIR": str(indexed_settings.index_dir),
-        "POLICY_CORPUS_DIR": str(indexed_settings.corpus_dir),
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-    }
+    env = cli_env(indexed_settings, tmp_path)
     out = tmp_path / "exports"
     run = [sys.executable, "-m", "assistant", "compare"]
     ok = subprocess.run(

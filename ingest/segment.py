@@ -119,7 +119,7 @@ def _lines(text: str) -> list[_Line]:
 
 def _spans(text: str) -> list[Span]:
     lines = _lines(text)
-    merged = _merge_short_lines(lines)
+    merged = _attach_statement_headings(_merge_short_lines(lines), text)
     stack: list[tuple[int, str]] = []
     spans: list[Span] = []
     for i, line in enumerate(merged):
@@ -148,6 +148,31 @@ def _merge_short_lines(lines: list[_Line]) -> list[_Line]:
         else:
             merged.append(line)
     return merged
+
+
+def _attach_statement_headings(lines: list[_Line], text: str) -> list[_Line]:
+    """Join a numbered line that is a whole statement (1.合理规划,完成4所新优质学校建设。) to the paragraph below it.
+
+    Such a line is content, not a label: left as a bare heading, its words (often the very target or
+    requirement asked about) would sit only in the heading path of the paragraphs under it.
+    """
+    out: list[_Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if prev and prev.level is not None and line.level is None and _is_statement_heading(prev.text):
+            out[-1] = _Line(text[prev.start : line.start + len(line.text)], prev.start, prev.level)
+        else:
+            out.append(line)
+    return out
+
+
+_STATEMENT_END = ("。", "；", ";")
+
+
+def _is_statement_heading(text: str) -> bool:
+    """A short numbered line that is one complete sentence (ends with a full stop), nothing more."""
+    sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
+    return len(sentences) == 1 and len(text) <= 60 and "\n" not in text and text.rstrip().endswith(_STATEMENT_END)
 
 
 def _is_short(text: str) -> bool:

@@ -89,6 +89,15 @@ def test_bare_headings_are_paths_not_clauses(documents):
     assert any(c.path[:2] == ("二、主要工作", "(一)编制年度优质学校帮扶农村学校实施方案") for c in documents["001"].clauses)
 
 
+def test_a_numbered_statement_opens_the_paragraph_below_it(documents):
+    # "1.合理规划,完成4所新优质学校建设。" stands on its own line; its target must be quotable clause text.
+    clause = next(c for c in documents["004"].clauses if "完成4所新优质学校建设" in c.text)
+    assert clause.text.startswith("1.合理规划")
+    assert "2014年完成英俊镇一所九年一贯制学校" in clause.text
+    # A label without a full stop stays a heading: 一、工作目标 is only in paths.
+    assert not any(c.text.startswith("一、工作目标") for c in documents["001"].clauses)
+
+
 def test_inline_items_become_clauses(documents):
     clauses = documents["004"].clauses
     item = next(c for c in clauses if "建立定期招聘制度" in c.text)

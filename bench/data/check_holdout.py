@@ -52,12 +52,12 @@ def load_docs():
 def main():
     docs = load_docs()
     errors, warnings = [], []
-    rows = [json.loads(l) for l in open(HOLDOUT, encoding="utf-8") if l.strip()]
+    rows = [json.loads(line) for line in open(HOLDOUT, encoding="utf-8") if line.strip()]
     dev_keys, dev_qs = set(), set()
     if os.path.exists(DEV):
-        for l in open(DEV, encoding="utf-8"):
-            if l.strip():
-                r = json.loads(l)
+        for line in open(DEV, encoding="utf-8"):
+            if line.strip():
+                r = json.loads(line)
                 dev_qs.add(r["q"])
                 dev_keys.update(norm(e["key"]) for e in r["expect"])
 
@@ -66,57 +66,57 @@ def main():
         errors.append("duplicate ids")
     counts = Counter(r["type"] for r in rows)
     if dict(counts) != EXPECTED_COUNTS:
-        errors.append("type counts %s != %s" % (dict(counts), EXPECTED_COUNTS))
+        errors.append(f"type counts {dict(counts)} != {EXPECTED_COUNTS}")
 
     for r in rows:
         rid, q, exp = r["id"], r["q"], r["expect"]
         if set(r) != {"id", "type", "q", "expect"}:
-            errors.append("%s: unexpected fields %s" % (rid, sorted(r)))
+            errors.append(f"{rid}: unexpected fields {sorted(r)}")
         if not q.endswith("?"):
-            errors.append("%s: question does not end with ASCII ?" % rid)
+            errors.append(f"{rid}: question does not end with ASCII ?")
         if q in dev_qs:
-            errors.append("%s: question copied from dev" % rid)
+            errors.append(f"{rid}: question copied from dev")
         if r["type"] == "unanswerable":
             if exp:
-                errors.append("%s: unanswerable must have empty expect" % rid)
+                errors.append(f"{rid}: unanswerable must have empty expect")
             continue
         if not exp:
-            errors.append("%s: empty expect" % rid)
+            errors.append(f"{rid}: empty expect")
         if r["type"] == "compare":
             dids = [e["doc"] for e in exp]
             if not 2 <= len(exp) <= 4 or len(set(dids)) != len(dids):
-                errors.append("%s: compare needs 2-4 entries, one per doc" % rid)
+                errors.append(f"{rid}: compare needs 2-4 entries, one per doc")
         for e in exp:
             did, key = e["doc"], norm(e["key"])
             if key != e["key"].replace(" ", ""):
-                warnings.append("%s: key not written in normalised form: %r" % (rid, e["key"]))
+                warnings.append("{}: key not written in normalised form: {!r}".format(rid, e["key"]))
             if not 8 <= len(key) <= 30:
-                warnings.append("%s: key length %d outside 8-30: %s" % (rid, len(key), key))
+                warnings.append(f"{rid}: key length {len(key)} outside 8-30: {key}")
             if did not in docs:
-                errors.append("%s: unknown doc %s" % (rid, did))
+                errors.append(f"{rid}: unknown doc {did}")
                 continue
             full, lines = docs[did]
             n = full.count(key)
             if n == 0:
-                errors.append("%s: key not found in %s: %s" % (rid, did, key))
+                errors.append(f"{rid}: key not found in {did}: {key}")
                 continue
             if n > 1:
-                warnings.append("%s: key occurs %d times in %s: %s" % (rid, n, did, key))
+                warnings.append(f"{rid}: key occurs {n} times in {did}: {key}")
             if not any(key in ln for ln in lines):
-                errors.append("%s: key spans more than one line in %s: %s" % (rid, did, key))
+                errors.append(f"{rid}: key spans more than one line in {did}: {key}")
             others = [d for d, (t, _) in docs.items() if d != did and key in t]
             if others:
-                warnings.append("%s: key also in docs %s: %s" % (rid, others, key))
+                warnings.append(f"{rid}: key also in docs {others}: {key}")
             for dk in dev_keys:
                 if key in dk or dk in key:
-                    warnings.append("%s: key overlaps dev key %s: %s" % (rid, dk, key))
+                    warnings.append(f"{rid}: key overlaps dev key {dk}: {key}")
 
     for w in warnings:
         print("WARN ", w)
     for e in errors:
         print("ERROR", e)
-    print("%d questions, %d expect entries, counts=%s" % (
-        len(rows), sum(len(r["expect"]) for r in rows), dict(counts)))
+    entries = sum(len(r["expect"]) for r in rows)
+    print(f"{len(rows)} questions, {entries} expect entries, counts={dict(counts)}")
     if errors:
         sys.exit(1)
     print("OK")

@@ -1,8 +1,9 @@
 """Bring the vectors and the BM25 store in line with a library, then commit the library.
 
-Order matters for crash safety: vectors first (keyed by clause id, content hash in metadata, so a
-re-run embeds only what changed), BM25 next (replaced whole), the library file last (atomic). A run
-killed midway leaves the previous library in force, and search ignores ids the library does not hold.
+Order matters for crash safety: vectors first (one per passage, keyed by clause id and place,
+content hash in metadata, so a re-run embeds only what changed), BM25 next (replaced whole), the
+library file last (atomic). A run killed midway leaves the previous library in force, and search
+ignores ids the library does not hold.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
+from ingest.segment import split_sentences
 from ingest.types import Clause, Document
 from retrieval.embed import make_embedder
 from retrieval.lexical import LexicalIndex
@@ -19,11 +21,26 @@ from retrieval.store import VectorRecord, VectorStore
 from settings import Settings
 
 BM25_DIR = "bm25"
+MIN_PASSAGE_CHARS = 12  # shorter sentence pieces (等。/ 一是…;) say too little to be embedded alone
 
 
-def embedding_text(clause: Clause, doc: Document) -> str:
-    """What is embedded for a clause: document title, heading path, clause text."""
-    return "\n".join(part for part in (doc.meta.title, clause.heading, clause.text) if part)
+def passages(clause: Clause) -> list[str]:
+    """What is embedded for a clause: each sentence, prefixed by the clause's own heading.
+
+    The small e5 model matches a question to one sentence far better than to a whole clause, and the
+    heading (2.集团化办学) tells a sentence what it is about. Fragments are joined to the sentence before.
+    """
+    head = clause.path[-1].rstrip("…") if clause.path else ""
+    pieces: list[str] = []
+    for sentence in split_sentences(clause.text) or [clause.text]:
+        sentence = sentence.strip()
+        if pieces and len(sentence) < MIN_PASSAGE_CHARS:
+            pieces[-1] += sentence
+        elif sentence:
+            pieces.append(sentence)
+    if not pieces:
+        pieces = [clause.text.strip() or head]
+    return [p if not head or p.startswith(head) else f"{head}\n{p}" for p in pieces]
 
 
 def lexical_text(clause: Clause, doc: Document) -> str:
@@ -44,13 +61,16 @@ def bm25_path(index_dir: Path) -> Path:
 def sync_index(
     library: Library, settings: Settings, on_embedded: Callable[[int, int], None] | None = None, store=None
 ) -> int:
-    """Embed new/changed clauses, drop stale vectors, rebuild BM25, save the library. Returns clauses embedded."""
+    """Embed new/changed passages, drop stale vectors, rebuild BM25, save the library.
+
+    Returns the number of clauses (re-)embedded; on_embedded(done, total) counts passages.
+    """
     library.embedder = settings.embedder
     if store is None:
         store = VectorStore(settings, make_embedder(settings.embedder), settings.embedder)
-    records = [_record(c, d) for d in library.documents.values() for c in d.clauses]
+    records = [r for d in library.documents.values() for c in d.clauses for r in _records(c, d)]
     stored = store.hashes()
-    todo = [r for r in records if stored.get(r.clause_id) != r.text_hash]
+    todo = [r for r in records if stored.get(r.record_id) != r.text_hash]
     done = 0
 
     def progress(n: int) -> None:
@@ -60,14 +80,16 @@ def sync_index(
             on_embedded(done, len(todo))
 
     store.upsert(todo, on_batch=progress)
-    wanted = {r.clause_id for r in records}
+    wanted = {r.record_id for r in records}
     pairs = [(c.clause_id, lexical_text(c, d)) for d in library.documents.values() for c in d.clauses]
     LexicalIndex.build([i for i, _ in pairs], [t for _, t in pairs]).save(bm25_path(settings.index_dir))
     save_library(library, settings.index_dir)
     store.delete([i for i in stored if i not in wanted])
-    return len(todo)
+    return len({r.clause_id for r in todo})
 
 
-def _record(clause: Clause, doc: Document) -> VectorRecord:
-    text = embedding_text(clause, doc)
-    return VectorRecord(clause.clause_id, text, doc.doc_id, text_hash(text))
+def _records(clause: Clause, doc: Document) -> list[VectorRecord]:
+    return [
+        VectorRecord(f"{clause.clause_id}:{n}", clause.clause_id, text, doc.doc_id, text_hash(text))
+        for n, text in enumerate(passages(clause))
+    ]

@@ -60,6 +60,7 @@ class LexicalIndex:
     def __init__(self, bm25: bm25s.BM25 | None, clause_ids: list[str]):
         self._bm25 = bm25
         self.clause_ids = clause_ids
+        self._best: dict[str, float] = {}
 
     @classmethod
     def build(cls, clause_ids: list[str], texts: list[str]) -> LexicalIndex:
@@ -100,3 +101,10 @@ class LexicalIndex:
         if not tokens or self._bm25 is None:
             return np.zeros(len(self.clause_ids), dtype=np.float32)
         return self._bm25.get_scores(tokens)
+
+    def best_scores(self, tokens: list[str]) -> dict[str, float]:
+        """Each distinct token's highest single-clause BM25 score (0 for a token no clause holds)."""
+        for token in dict.fromkeys(tokens):
+            if token not in self._best:
+                self._best[token] = float(self.scores([token]).max()) if self.clause_ids else 0.0
+        return {t: self._best[t] for t in dict.fromkeys(tokens)}

@@ -19,7 +19,7 @@ from pathlib import Path
 from ingest.types import Clause, Document
 
 LIBRARY_FILE = "library.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: vectors per passage (sentence) instead of per clause
 
 
 @dataclass
@@ -28,6 +28,7 @@ class Library:
 
     documents: dict[str, Document] = field(default_factory=dict)
     embedder: str = ""
+    version: int = FORMAT_VERSION  # of the index the library was saved with
 
     def clauses(self) -> list[Clause]:
         """All clauses, document by document, in order."""
@@ -58,13 +59,14 @@ def load_library(index_dir: Path) -> Library | None:
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
     docs = [Document.from_dict(d) for d in data["documents"]]
-    return Library({d.doc_id: d for d in docs}, embedder=data.get("embedder", ""))
+    return Library({d.doc_id: d for d in docs}, embedder=data.get("embedder", ""), version=data.get("version", 1))
 
 
 def save_library(library: Library, index_dir: Path) -> None:
     """Write the library atomically (temp file + rename)."""
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
+    library.version = FORMAT_VERSION
     payload = {
         "version": FORMAT_VERSION,
         "embedder": library.embedder,

@@ -12,6 +12,22 @@ from retrieval.types import QueryAnalysis
 
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 _COMPARATIVE = re.compile(r"各地|各省|各市|各文件|各份文件|各份|分别|对比|比较|异同|不同地区|哪些地方|几份文件")
+# Words that ask rather than say what about; cut out before tokenising, so 哪些方面 still yields 方面.
+INTERROGATIVES = re.compile(
+    r"哪几种|哪几个|哪几项|哪一天|哪一年|哪些|哪几|哪种|哪个|哪天|什么样的?|什么|怎么样|怎样|怎么|如何|多少|由谁|是谁|"
+    r"是否|有没有|能否|可否|干啥|啥|吗|呢"
+)
+_ISSUING = r"(?:发布|印发|出台|颁布|签发|发文|成文|下发|制定|公布)"
+_WHEN = r"(?:日期|时间|哪天|哪一天|何时|什么时候|哪年|哪一年|几月|哪个月|年份)"
+# Facts about the document itself that a question can ask for; each names the pattern that answers it.
+DOCUMENT_FACT_QUESTIONS = {
+    "date": re.compile(rf"{_ISSUING}\S{{0,6}}?{_WHEN}|{_WHEN}\S{{0,6}}?{_ISSUING}|落款日期"),
+    "number": re.compile(r"文号|发文字号|字号|文件编号"),
+    "issuer": re.compile(
+        rf"(?:哪个|哪一?家|什么)(?:部门|单位|机关|机构)(?:{_ISSUING}|发的)|发文(?:机关|单位|部门)|(?:由|是)谁{_ISSUING}|落款单位"
+    ),
+    "title": re.compile(r"标题|文件名|全称|叫什么"),
+}
 
 
 def region_forms(name: str) -> set[str]:
@@ -59,6 +75,7 @@ def analyze(question: str, library: Library) -> QueryAnalysis:
     named = provinces + cities + counties
     named += [p for p in unlisted_places(question) if not any(p in n or n in p for n in named)]
     regions = tuple(n for n in named if n in known)
+    expansions, variants = _expansions(question)
     unknown = tuple(n for n in named if n not in known and not _contains_known(n, regions))
     return QueryAnalysis(
         text=question,
@@ -66,11 +83,18 @@ def analyze(question: str, library: Library) -> QueryAnalysis:
         unknown_regions=unknown,
         years=tuple(int(y) for y in _YEAR.findall(question)),
         modes=_modes(question),
-        expansions=_expansions(question),
+        expansions=expansions,
+        expanded_variants=variants,
         region_forms=tuple(f for r in regions for f in region_forms(r) if f in question),
         scope_words=tuple(_COMPARATIVE.findall(question)),
         comparative=bool(_COMPARATIVE.search(question)),
+        document_facts=document_facts(question),
     )
+
+
+def document_facts(question: str) -> tuple[str, ...]:
+    """Facts about the document itself the question asks for: date, number (文号), issuer, title."""
+    return tuple(kind for kind, pattern in DOCUMENT_FACT_QUESTIONS.items() if pattern.search(question))
 
 
 _PLACE = re.compile(r"([\u4e00-\u9fa5]{2,5}?)(省|市|县|自治州|自治区)")
@@ -117,17 +141,21 @@ def _modes(question: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _expansions(question: str) -> tuple[str, ...]:
-    """The canonical term of each glossary group the question names by a variant (老师 → 教师).
+def _expansions(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The canonical term of each glossary group the question names by a variant (老师 → 教师), and those variants.
 
     Only the canonical term is added: adding every sibling drowns the question in loosely related terms.
     """
     words = set(tokenize(question))
-    return tuple(
-        group[0]
-        for group in glossary()["groups"]
-        if group[0] not in question and any(_names(term, group[0], question, words) for term in group[1:])
-    )
+    canonical, variants = [], []
+    for group in glossary()["groups"]:
+        if group[0] in question:
+            continue
+        used = [term for term in group[1:] if _names(term, group[0], question, words)]
+        if used:
+            canonical.append(group[0])
+            variants += used
+    return tuple(canonical), tuple(variants)
 
 
 def _names(term: str, canonical: str, question: str, words: set[str]) -> bool:

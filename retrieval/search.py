@@ -11,19 +11,27 @@ from errors import BadQuery, IndexMismatch, IndexMissing
 from retrieval.embed import make_embedder
 from retrieval.index import bm25_path
 from retrieval.lexical import LexicalIndex, tokenize
-from retrieval.library import Library, library_path, load_library
-from retrieval.query import analyze, doc_ids_for_regions, region_named
+from retrieval.library import FORMAT_VERSION, Library, library_path, load_library
+from retrieval.query import INTERROGATIVES, analyze, doc_ids_for_regions, region_named
 from retrieval.store import VectorStore
 from retrieval.types import Hit, QueryAnalysis, SearchFilters
 from settings import Settings, get_settings
 
 MAX_QUERY_CHARS = 2000  # longer input is cut: no question needs more, and embedding cost grows with length
 CANDIDATES = 60
+PASSAGES_PER_CANDIDATE = 3  # passages fetched per candidate clause wanted (a clause has ~2-3)
+UNSEEN_TERM_SHARE = 0.5  # a query word no clause holds counts this share of an average word's best score
 QUERY_CACHE_SIZE = 256
 DENSE_WEIGHT = 0.4
 LEXICAL_WEIGHT = 1.0
 FRONT_MATTER_FACTOR = 0.5  # front matter answers questions about the document itself, rarely about content
+FACT_BOOST = 1.0  # a front-matter line holding the very fact asked for (a date, a 文号) goes first
 _META_QUESTION = re.compile(r"文号|发文|印发|颁布|日期|时间|什么时候|哪一年|标题|名称|哪个部门|机关|单位|征求意见")
+_FACT_ANSWERS = {
+    "date": re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"),
+    "number": re.compile(r"[〔\[(（]\s*(?:19|20)\d{2}\s*[〕\])）]\s*\d+\s*号"),
+    "issuer": re.compile(r"(?:人民政府|教育厅|教育局|教育委员会|委员会|办公厅|办公室)\s*(?:\n|$)"),
+}
 _HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -47,6 +55,12 @@ class Retriever:
         library = load_library(settings.index_dir)
         if library is None or not library.documents:
             raise IndexMissing(f"no index in {settings.index_dir}; run `python -m ingest` first")
+        if library.version < FORMAT_VERSION:
+            raise IndexMismatch(
+                f"index in {settings.index_dir} has an older format (v{library.version}, now v{FORMAT_VERSION}); "
+                "run `python -m ingest` to update it",
+                zh="索引格式已更新,请运行 python -m ingest 重建索引。",
+            )
         if library.embedder and library.embedder != settings.embedder:
             raise IndexMismatch(
                 f"index was built with embedder {library.embedder!r} but {settings.embedder!r} is configured; "
@@ -70,6 +84,7 @@ class Retriever:
         self._library = load_library(self.settings.index_dir) or Library()
         self._lexical = LexicalIndex.load(bm25_path(self.settings.index_dir))
         self._clauses = self._library.clause_index()
+        self._front_matter_ids = [cid for cid in self._clauses if self._front_matter(cid)]
         self._stamp = stamp
 
     def regions(self) -> list[str]:
@@ -91,7 +106,9 @@ class Retriever:
         if allowed is not None and not allowed:
             return []
         fused = self._fuse(query, analysis, allowed)
-        if not _META_QUESTION.search(query):
+        if analysis.document_facts:
+            self._boost_document_facts(fused, analysis.document_facts, allowed)
+        elif not _META_QUESTION.search(query):
             fused = {cid: s * (FRONT_MATTER_FACTOR if self._front_matter(cid) else 1.0) for cid, s in fused.items()}
         ranked = sorted(fused.items(), key=lambda item: -item[1])
         if analysis.comparative:
@@ -108,18 +125,26 @@ class Retriever:
             return doc_ids_for_regions(analysis.regions, self._library)
         return None
 
+    def _boost_document_facts(self, fused: dict[str, float], facts: tuple[str, ...], allowed: set[str] | None) -> None:
+        """Raise the front-matter lines that state a fact the question asks for (its 文号, its date …)."""
+        patterns = [_FACT_ANSWERS[f] for f in facts if f in _FACT_ANSWERS]
+        for cid in self._front_matter_ids:
+            clause, doc = self._clauses[cid]
+            if (allowed is None or doc.doc_id in allowed) and any(p.search(clause.text) for p in patterns):
+                fused[cid] = fused.get(cid, 0.0) + FACT_BOOST
+
     def _front_matter(self, clause_id: str) -> bool:
         """Title, 文号, salutation, issuer and date lines: outside any heading and not a sentence."""
         clause = self._clauses[clause_id][0]
         return not clause.path and "。" not in clause.text
 
     def _fuse(self, query: str, analysis: QueryAnalysis, allowed: set[str] | None) -> dict[str, float]:
-        """Weighted sum of max-normalised BM25 and min-max-normalised dense similarity.
+        """Weighted sum of ceiling-normalised BM25 and min-max-normalised dense similarity (best passage).
 
         BM25 over jieba tokens carries most of the signal on policy text; the small e5 model adds
         recall for paraphrases, so it gets the smaller weight.
         """
-        lexical = self._lexical_scores(_lexical_terms(query, analysis), allowed)
+        lexical = self._lexical_scores(_lexical_terms(query, analysis), allowed, analysis.expanded_variants)
         dense = self._dense_scores(query, allowed)
         floor = min(dense.values(), default=0.0)
         fused = {cid: LEXICAL_WEIGHT * score for cid, score in lexical.items()}
@@ -132,7 +157,8 @@ class Retriever:
 
     def _dense_scores(self, query: str, allowed: set[str] | None) -> dict[str, float]:
         vector = self._query_vector(query)
-        found = self._store.query(vector, CANDIDATES, sorted(allowed) if allowed is not None else None)
+        wanted = CANDIDATES * PASSAGES_PER_CANDIDATE
+        found = self._store.query(vector, wanted, sorted(allowed) if allowed is not None else None)[:CANDIDATES]
         found = [(cid, sim) for cid, sim in found if cid in self._clauses]
         if not found:
             return {}
@@ -153,13 +179,21 @@ class Retriever:
             self._vectors[query] = vector
         return vector
 
-    def _lexical_scores(self, tokens: list[str], allowed: set[str] | None) -> dict[str, float]:
+    def _lexical_scores(
+        self, tokens: list[str], allowed: set[str] | None, stood_in: tuple[str, ...] = ()
+    ) -> dict[str, float]:
+        """BM25 scores as a share of what a clause holding every query word at its best would score.
+
+        Not of the best clause's score: when the only question words the library holds are generic ones
+        (机构, 学校) and the rest are colloquial words no clause uses, the best lexical match is weak and
+        must not outweigh the dense side.
+        """
         if self._lexical is None or not tokens:
             return {}
         scores = self._lexical.scores(tokens)
-        top = float(scores.max()) if len(scores) else 0.0
-        if top <= 0:
+        if not len(scores) or float(scores.max()) <= 0:
             return {}
+        top = self._lexical_ceiling(tokens, stood_in)
         order = np.argsort(-scores)[: CANDIDATES * 4]
         ids = self._lexical.clause_ids
         out = {}
@@ -172,11 +206,27 @@ class Retriever:
         return out
 
 
+    def _lexical_ceiling(self, tokens: list[str], stood_in: tuple[str, ...]) -> float:
+        """Sum over query words of each word's best single-clause score; unseen words count part of the mean.
+
+        Unseen words that a glossary term stands in for (老师 → 教师) are not counted as unseen.
+        """
+        best = self._lexical.best_scores(tokens)
+        seen = [b for b in best.values() if b > 0]
+        unseen = [
+            t
+            for t, b in best.items()
+            if b <= 0 and len(t) > 1 and not any(t != o and t in o for o in best) and not any(t in v for v in stood_in)
+        ]
+        mean = sum(seen) / len(seen) if seen else 1.0
+        return sum(seen) + UNSEEN_TERM_SHARE * mean * len(unseen)
+
+
 def _lexical_terms(query: str, analysis: QueryAnalysis) -> list[str]:
     """Query tokens without region names (a filter) and scope words, plus canonical glossary terms."""
     for form in sorted(analysis.region_forms + analysis.scope_words, key=len, reverse=True):
         query = query.replace(form, " ")
-    return tokenize(query) + tokenize(" ".join(analysis.expansions))
+    return tokenize(INTERROGATIVES.sub(" ", query)) + tokenize(" ".join(analysis.expansions))
 
 
 def spread_over_documents(ranked: list[tuple[str, float]], doc_of) -> list[tuple[str, float]]:

@@ -1,6 +1,8 @@
-"""Clause vectors in Chroma through langchain-chroma: embedded persistent client, or a server over HTTP.
+"""Passage vectors in Chroma through langchain-chroma: embedded persistent client, or a server over HTTP.
 
-One collection per embedding model, so vectors of different dimensions never mix.
+A clause is stored as its passages (sentences with their heading), each a record carrying the
+clause id; a query returns clauses scored by their best passage. One collection per embedding
+model, so vectors of different dimensions never mix.
 LangChain documents and Chroma result dicts stay inside this module.
 """
 
@@ -24,8 +26,9 @@ _UPSERT_BATCH = 64
 
 @dataclass(frozen=True)
 class VectorRecord:
-    """What is stored for one clause: its id, the text embedded, and metadata for filters."""
+    """What is stored for one passage: its id, its clause, the text embedded, and metadata for filters."""
 
+    record_id: str
     clause_id: str
     text: str
     doc_id: str
@@ -35,7 +38,7 @@ class VectorRecord:
 def collection_name(embedder: str) -> str:
     """Chroma collection name for an embedder spec (3-63 chars of [a-zA-Z0-9._-])."""
     slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", embedder).strip("-._") or "default"
-    return f"clauses-{slug}"[:63].rstrip("-._")
+    return f"passages-{slug}"[:63].rstrip("-._")
 
 
 def make_client(settings: Settings):
@@ -70,7 +73,7 @@ class VectorStore:
         )
 
     def hashes(self) -> dict[str, str]:
-        """Stored clause id -> hash of the text embedded for it."""
+        """Stored record id -> hash of the text embedded for it."""
         got = self._call(self._chroma.get, include=["metadatas"])
         return {i: (m or {}).get("text_hash", "") for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
@@ -81,22 +84,29 @@ class VectorStore:
             self._call(
                 self._chroma.add_texts,
                 texts=[r.text for r in batch],
-                metadatas=[{"doc_id": r.doc_id, "text_hash": r.text_hash} for r in batch],
-                ids=[r.clause_id for r in batch],
+                metadatas=[{"doc_id": r.doc_id, "clause_id": r.clause_id, "text_hash": r.text_hash} for r in batch],
+                ids=[r.record_id for r in batch],
             )
             if on_batch:
                 on_batch(len(batch))
 
-    def delete(self, clause_ids: list[str]) -> None:
-        """Remove vectors by clause id."""
-        if clause_ids:
-            self._call(self._chroma.delete, ids=list(clause_ids))
+    def delete(self, record_ids: list[str]) -> None:
+        """Remove vectors by record id."""
+        if record_ids:
+            self._call(self._chroma.delete, ids=list(record_ids))
 
     def query(self, vector: list[float], k: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
-        """Nearest clauses to vector as (clause id, cosine similarity), best first."""
+        """Nearest clauses to vector as (clause id, cosine similarity of its best passage), best first.
+
+        Up to ``k`` passages are fetched, so fewer than ``k`` clauses may come back.
+        """
         where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
         found = self._call(self._chroma.similarity_search_by_vector_with_relevance_scores, vector, k=k, filter=where)
-        return [(doc.id, 1.0 - float(distance)) for doc, distance in found]
+        best: dict[str, float] = {}
+        for doc, distance in found:
+            clause_id = (doc.metadata or {}).get("clause_id", doc.id)
+            best.setdefault(clause_id, 1.0 - float(distance))  # results come nearest first
+        return list(best.items())
 
     def count(self) -> int:
         """Number of stored vectors."""

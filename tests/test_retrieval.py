@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -14,8 +16,10 @@ from conftest import corpus_file, make_settings
 
 from errors import BadQuery, IndexMismatch, IndexMissing, StoreUnavailable
 from ingest.pipeline import ingest_paths
+from retrieval.index import passages
 from retrieval.lexical import tokenize
-from retrieval.search import Retriever
+from retrieval.library import library_path
+from retrieval.search import Retriever, _lexical_terms
 from retrieval.types import SearchFilters
 
 
@@ -43,6 +47,46 @@ def test_finds_the_clause_first(retriever, question, doc, phrase):
     hits = retriever.search(question, k=5)
     top = hits[0]
     assert source_prefix(top) == doc and phrase in top.clause.text, [h.clause.text[:30] for h in hits]
+
+
+@pytest.mark.parametrize(
+    ("question", "doc", "pattern"),
+    [
+        ("上海这份实施意见是哪天印发的?", "002", r"2015年11月12日"),
+        ("二道区的规划文号是什么?", "004", r"〔2014〕60号"),
+    ],
+)
+def test_document_fact_questions_find_the_line_that_states_it(retriever, question, doc, pattern):
+    top = retriever.search(question, k=3)[0]
+    assert source_prefix(top) == doc and re.search(pattern, top.clause.text), top.clause.text
+
+
+def test_passages_are_sentences_under_their_heading(retriever):
+    clause = next(
+        c for c, d in retriever.library.clause_index().values() if c.text.startswith("1.合理规划,完成4所新优质学校建设")
+    )
+    parts = passages(clause)
+    assert len(parts) >= 2, parts
+    assert parts[0].startswith("1.合理规划")  # the heading sentence itself is not repeated as a prefix
+    assert all(p.startswith("1.合理规划") for p in parts), "every passage carries its heading"
+    assert any("2014年完成英俊镇" in p for p in parts)
+
+
+def test_question_words_are_cut_before_tokenising(retriever):
+    question = "校长交流有哪些措施?"
+    terms = _lexical_terms(question, retriever.analyze(question))
+    assert "措施" in terms and not any("哪" in t for t in terms), terms
+
+
+def test_words_no_clause_uses_lower_the_lexical_evidence(retriever):
+    # The same known words score less when the question also says things no clause says.
+    plain = retriever._lexical_scores(["教师", "交流"], None)
+    padded = retriever._lexical_scores(["教师", "交流", "嘎嘣脆", "咕噜噜"], None)
+    best = max(plain, key=plain.get)
+    assert padded[best] < plain[best]
+    # A colloquial word that a glossary term stands in for is not held against the question.
+    stood_in = retriever._lexical_scores(["教师", "交流", "老师"], None, ("老师",))
+    assert stood_in[best] == pytest.approx(plain[best])
 
 
 def test_region_named_in_question_scopes_search(retriever):
@@ -91,6 +135,19 @@ def test_other_embedder_is_refused(indexed_settings):
     other = indexed_settings.model_copy(update={"embedder": "st:some-other-model"})
     with pytest.raises(IndexMismatch, match="python -m ingest"):
         Retriever.open(other)
+
+
+def test_index_of_an_older_format_is_refused_then_updated_by_ingest(tmp_path):
+    settings = make_settings(tmp_path)
+    _small_corpus(tmp_path)
+    ingest_paths(None, settings, progress=False)
+    path = library_path(settings.index_dir)
+    data = json.loads(path.read_text("utf-8"))
+    path.write_text(json.dumps({**data, "version": 1}, ensure_ascii=False), "utf-8")
+    with pytest.raises(IndexMismatch, match="python -m ingest"):
+        Retriever.open(settings)
+    ingest_paths(None, settings, progress=False)
+    assert Retriever.open(settings).search("集团化办学", k=1)
 
 
 def _free_port() -> int:

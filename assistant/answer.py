@@ -84,7 +84,7 @@ def compose(
     """
     top = hits[0].score if hits else 0.0
     context = [h for h in hits[:CONTEXT_CLAUSES] if comparative or h.score >= RELATED_SHARE * top]
-    sentences = _ranked_sentences(resolved, context)
+    sentences = _ranked_sentences(resolved, context, comparative)
     chosen = _choose(sentences, comparative, context[0] if context else None)
     citations: dict[str, Citation] = {}
 
@@ -163,13 +163,22 @@ def _with_citation_scope(filters: SearchFilters | None, citation: Citation | Non
     return replace(filters or SearchFilters(), doc_ids=(citation.doc_id,))
 
 
-def _ranked_sentences(question: str, hits: list[Hit]) -> list[_Sentence]:
+def _ranked_sentences(question: str, hits: list[Hit], comparative: bool = False) -> list[_Sentence]:
+    """Sentences of the hits by question-word overlap times the hit's standing (squared).
+
+    A hit stands against the best hit overall, or for a comparative question against the best of its own
+    document: each document's provisions are weighed on their own, not against another document's.
+    """
     terms = set(tokenize(question))
     if not hits:
         return []
-    top = hits[0].score or 1.0
+    best_of_doc: dict[str, float] = {}
+    for hit in hits:
+        doc = hit.document.doc_id if comparative else ""
+        best_of_doc[doc] = max(best_of_doc.get(doc, 0.0), hit.score)
     out = []
     for hit in hits:
+        top = best_of_doc[hit.document.doc_id if comparative else ""] or 1.0
         for raw in split_sentences(hit.clause.text):
             text = NUMBER_PREFIX.sub("", raw.strip().replace("\n", ""))
             if len(text) < 8 or _is_heading_label(text, hit):

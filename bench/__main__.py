@@ -31,12 +31,15 @@ from settings import REPO_ROOT
 
 DEFAULT_DEV = REPO_ROOT.parent / "shared" / "eval" / "dev.jsonl"
 DEFAULT_OUT = REPO_ROOT / "bench" / "results" / "latest.json"
+DEFAULT_HOLDOUT = REPO_ROOT / "bench" / "data" / "holdout.jsonl"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--dev", type=Path, default=DEFAULT_DEV, help="dev questions (JSONL)")
+    parser.add_argument("--holdout", type=Path, default=DEFAULT_HOLDOUT,
+                        help="held-out questions, reported beside dev; a missing file skips them")  # fmt: skip
     parser.add_argument("--corpus", type=Path, default=REPO_ROOT / "corpus", help="seed corpus folder")
     parser.add_argument("--scale", type=int, default=100, help="scale factor of the synthetic corpus (default 100)")
     parser.add_argument("--no-scale", action="store_true", help="skip the scale run")
@@ -80,8 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         root = Path(tmp)
         settings = ingest_section(args, root, results)
-        retriever = retrieval_section(args, root, settings, questions, results)
+        retriever, baseline = retrieval_section(args, root, settings, questions, results)
         assistant_sections(args, settings, retriever, questions, results)
+        if args.holdout.exists():
+            holdout_section(args, settings, retriever, baseline, results)
     if not args.no_scale:
         scale_section(args, results)
     print(report.section("Goals"))
@@ -128,7 +133,24 @@ def retrieval_section(args, root: Path, settings, questions: list[dict], results
     print(f"slowest question: project {project['latency_ms']['slowest']}, baseline {base['latency_ms']['slowest']}")
     print("\ncold start (fresh process): " + ", ".join(f"{k} {report.fmt(v)}" for k, v in cold.items()))
     print("\n" + report.per_question_table(questions, project, base))
-    return retriever
+    return retriever, baseline
+
+
+def holdout_section(args, settings, retriever, baseline, results: Results) -> None:
+    """Retrieval, answers and compare on questions written apart from the dev set, to show how figures carry over."""
+    questions = load_dev(args.holdout)
+    print(report.section(f"Held-out questions ({len(questions)}, {args.holdout.name})"), flush=True)
+    project = evaluate(project_search(retriever), questions)
+    base = evaluate(baseline.search, questions)
+    answers = run_answers(retriever, settings, questions, rounds=1)
+    comp = run_compare(retriever, questions, rounds=1)
+    results["holdout"] = {"file": str(args.holdout), "retrieval": {"project": project, "baseline": base},
+                          "answers": answers, "compare": comp}  # fmt: skip
+    results.save()
+    print(report.quality_table(project, base))
+    print("\n" + report.per_question_table(questions, project, base))
+    _print_figures(answers, ("support_in_cited", "support_in_answer", "refusal_rate", "false_refusals", "median_chars"))
+    _print_figures(comp, ("recall", "questions_all_keys", "questions"))
 
 
 def assistant_sections(args, settings, retriever, questions: list[dict], results: Results) -> None:

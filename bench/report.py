@@ -90,9 +90,18 @@ RETRIEVAL_ROWS = ("hit@1", "hit@3", "hit@5", "hit@10", "mrr", "compare_recall@10
                   "median_top1_chars")  # fmt: skip
 
 
+def quality_table(project: dict, baseline: dict) -> str:
+    """Project vs baseline, quality metrics only."""
+    return table(["metric", "project", "naive baseline"], _quality_rows(project, baseline))
+
+
+def _quality_rows(project: dict, baseline: dict) -> list[list]:
+    return [[m, project.get(m), baseline.get(m)] for m in RETRIEVAL_ROWS]
+
+
 def retrieval_table(project: dict, baseline: dict) -> str:
     """Project vs baseline, one metric per row."""
-    rows = [[m, project.get(m), baseline.get(m)] for m in RETRIEVAL_ROWS]
+    rows = _quality_rows(project, baseline)
     for side in ("p50", "p95"):
         rows.append([f"search {side} ms (warm)", project["latency_ms"][side], baseline["latency_ms"][side]])
     if "latency_cached_ms" in project:

@@ -25,10 +25,11 @@ MIN_PASSAGE_CHARS = 12  # shorter sentence pieces (等。/ 一是…;) say too l
 
 
 def passages(clause: Clause) -> list[str]:
-    """What is embedded for a clause: each sentence, prefixed by the clause's own heading.
+    """What is embedded for a clause: each sentence, and the whole clause when it has several, under its heading.
 
-    The small e5 model matches a question to one sentence far better than to a whole clause, and the
-    heading (2.集团化办学) tells a sentence what it is about. Fragments are joined to the sentence before.
+    The small e5 model matches a question to one sentence far better than to a whole clause; a question
+    about the item as a whole still meets the whole clause. The heading (2.集团化办学) tells a sentence what
+    it is about. Fragments are joined to the sentence before. A clause scores by its best passage.
     """
     head = clause.path[-1].rstrip("…") if clause.path else ""
     pieces: list[str] = []
@@ -38,8 +39,8 @@ def passages(clause: Clause) -> list[str]:
             pieces[-1] += sentence
         elif sentence:
             pieces.append(sentence)
-    if not pieces:
-        pieces = [clause.text.strip() or head]
+    if len(pieces) != 1:
+        pieces.append(clause.text.strip() or head)
     return [p if not head or p.startswith(head) else f"{head}\n{p}" for p in pieces]
 
 

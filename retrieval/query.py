@@ -84,7 +84,7 @@ def analyze(question: str, library: Library) -> QueryAnalysis:
         years=tuple(int(y) for y in _YEAR.findall(question)),
         modes=_modes(question),
         expansions=expansions,
-        expanded_variants=variants,
+        variant_terms=variants,
         region_forms=tuple(f for r in regions for f in region_forms(r) if f in question),
         scope_words=tuple(_COMPARATIVE.findall(question)),
         comparative=bool(_COMPARATIVE.search(question)),
@@ -141,21 +141,21 @@ def _modes(question: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _expansions(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The canonical term of each glossary group the question names by a variant (老师 → 教师), and those variants.
+def _expansions(question: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Glossary terms for the variants the question uses (老师 → 教师), and the (variant, term) pairs.
 
-    Only the canonical term is added: adding every sibling drowns the question in loosely related terms.
+    Only the canonical term is used: adding every sibling drowns the question in loosely related terms.
     """
     words = set(tokenize(question))
-    canonical, variants = [], []
+    canonical, pairs = [], []
     for group in glossary()["groups"]:
         if group[0] in question:
             continue
         used = [term for term in group[1:] if _names(term, group[0], question, words)]
         if used:
             canonical.append(group[0])
-            variants += used
-    return tuple(canonical), tuple(variants)
+            pairs += [(term, group[0]) for term in used]
+    return tuple(canonical), tuple(pairs)
 
 
 def _names(term: str, canonical: str, question: str, words: set[str]) -> bool:

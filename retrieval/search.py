@@ -19,10 +19,10 @@ from settings import Settings, get_settings
 
 MAX_QUERY_CHARS = 2000  # longer input is cut: no question needs more, and embedding cost grows with length
 CANDIDATES = 60
-PASSAGES_PER_CANDIDATE = 3  # passages fetched per candidate clause wanted (a clause has ~2-3)
+PASSAGES_PER_CANDIDATE = 3  # passages fetched per candidate clause wanted (a clause has ~3)
 UNSEEN_TERM_SHARE = 0.5  # a query word no clause holds counts this share of an average word's best score
 QUERY_CACHE_SIZE = 256
-DENSE_WEIGHT = 0.4
+DENSE_WEIGHT = 0.5
 LEXICAL_WEIGHT = 1.0
 FRONT_MATTER_FACTOR = 0.5  # front matter answers questions about the document itself, rarely about content
 FACT_BOOST = 1.0  # a front-matter line holding the very fact asked for (a date, a 文号) goes first
@@ -144,7 +144,7 @@ class Retriever:
         BM25 over jieba tokens carries most of the signal on policy text; the small e5 model adds
         recall for paraphrases, so it gets the smaller weight.
         """
-        lexical = self._lexical_scores(_lexical_terms(query, analysis), allowed, analysis.expanded_variants)
+        lexical = self._lexical_scores(_lexical_terms(query, analysis, self._known_word), allowed)
         dense = self._dense_scores(query, allowed)
         floor = min(dense.values(), default=0.0)
         fused = {cid: LEXICAL_WEIGHT * score for cid, score in lexical.items()}
@@ -179,9 +179,7 @@ class Retriever:
             self._vectors[query] = vector
         return vector
 
-    def _lexical_scores(
-        self, tokens: list[str], allowed: set[str] | None, stood_in: tuple[str, ...] = ()
-    ) -> dict[str, float]:
+    def _lexical_scores(self, tokens: list[str], allowed: set[str] | None) -> dict[str, float]:
         """BM25 scores as a share of what a clause holding every query word at its best would score.
 
         Not of the best clause's score: when the only question words the library holds are generic ones
@@ -193,7 +191,7 @@ class Retriever:
         scores = self._lexical.scores(tokens)
         if not len(scores) or float(scores.max()) <= 0:
             return {}
-        top = self._lexical_ceiling(tokens, stood_in)
+        top = self._lexical_ceiling(tokens)
         order = np.argsort(-scores)[: CANDIDATES * 4]
         ids = self._lexical.clause_ids
         out = {}
@@ -206,27 +204,36 @@ class Retriever:
         return out
 
 
-    def _lexical_ceiling(self, tokens: list[str], stood_in: tuple[str, ...]) -> float:
-        """Sum over query words of each word's best single-clause score; unseen words count part of the mean.
+    def _known_word(self, word: str) -> bool:
+        """True when some clause holds the word (all of its tokens)."""
+        tokens = tokenize(word)
+        return bool(self._lexical) and bool(tokens) and all(b > 0 for b in self._lexical.best_scores(tokens).values())
 
-        Unseen words that a glossary term stands in for (老师 → 教师) are not counted as unseen.
-        """
+    def _lexical_ceiling(self, tokens: list[str]) -> float:
+        """Sum over query words of each word's best single-clause score; unseen words count part of the mean."""
         best = self._lexical.best_scores(tokens)
         seen = [b for b in best.values() if b > 0]
-        unseen = [
-            t
-            for t, b in best.items()
-            if b <= 0 and len(t) > 1 and not any(t != o and t in o for o in best) and not any(t in v for v in stood_in)
-        ]
+        unseen = [t for t, b in best.items() if b <= 0 and len(t) > 1 and not any(t != o and t in o for o in best)]
         mean = sum(seen) / len(seen) if seen else 1.0
         return sum(seen) + UNSEEN_TERM_SHARE * mean * len(unseen)
 
 
-def _lexical_terms(query: str, analysis: QueryAnalysis) -> list[str]:
-    """Query tokens without region names (a filter) and scope words, plus canonical glossary terms."""
+def _lexical_terms(query: str, analysis: QueryAnalysis, known=lambda word: True) -> list[str]:
+    """Query tokens in the documents' words.
+
+    Region names (a filter), scope words and interrogatives are cut; a colloquial variant the documents
+    never use is replaced by its glossary term (乡下学校 -> 农村学校), one they do use keeps its place and
+    the glossary term joins it (评估 + 评价).
+    """
     for form in sorted(analysis.region_forms + analysis.scope_words, key=len, reverse=True):
         query = query.replace(form, " ")
-    return tokenize(INTERROGATIVES.sub(" ", query)) + tokenize(" ".join(analysis.expansions))
+    added = []
+    for variant, canonical in sorted(analysis.variant_terms, key=lambda pair: -len(pair[0])):
+        if known(variant):
+            added.append(canonical)
+        else:
+            query = query.replace(variant, f" {canonical} ")
+    return tokenize(INTERROGATIVES.sub(" ", query)) + tokenize(" ".join(dict.fromkeys(added)))
 
 
 def spread_over_documents(ranked: list[tuple[str, float]], doc_of) -> list[tuple[str, float]]:

@@ -56,7 +56,7 @@ class QueryAnalysis:
     years: tuple[int, ...] = ()
     modes: tuple[str, ...] = ()  # canonical mode names, e.g. 集团化办学
     expansions: tuple[str, ...] = ()  # canonical glossary terms for the variants the question uses
-    expanded_variants: tuple[str, ...] = ()  # the variants themselves (老师), stood in for by expansions
+    variant_terms: tuple[tuple[str, str], ...] = ()  # (variant, canonical) pairs: (老师, 教师)
     region_forms: tuple[str, ...] = ()  # how the question wrote the regions it names (kept out of lexical terms)
     scope_words: tuple[str, ...] = ()  # 各地/分别…: say where to look, not what about (kept out of lexical terms)
     comparative: bool = False  # asks across documents (各地/分别/对比…): results are spread over documents

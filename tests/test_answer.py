@@ -52,6 +52,17 @@ def test_amount_not_given_is_refused(retriever):
     assert answer.abstained and "金额" in answer.answer
 
 
+def test_head_count_not_given_is_refused(retriever):
+    # Clauses do give head counts (1-2名学科带头人), but none gives one of what is asked.
+    answer = ask("集团化办学的学校每个教研组最多能有多少人?", retriever)
+    assert answer.abstained and "人数" in answer.answer
+
+
+def test_duration_given_with_its_topic_is_answered(retriever):
+    answer = ask("联盟捆绑的中层干部到其他学校挂职要多长时间?", retriever)
+    assert not answer.abstained and "1周" in answer.answer
+
+
 def test_unrelated_question_is_refused(retriever):
     answer = ask("人工智能芯片的出口管制政策是什么?", retriever)
     assert answer.abstained

@@ -45,6 +45,7 @@ PART_WINDOW = 8  # max characters between the parts of a concept mentioned piece
 PART_CREDIT = 0.4  # a compound named only in part (统一管理 vs 整体管理): below MIN_COVERAGE on its own
 COVERAGE_WEIGHT = 0.7  # relevance = 0.7 × coverage + 0.3 × relative search score
 MAX_PER_DOC = 3
+HEAD_WEIGHT = 2.0  # weight of the head's concepts in an 'A的B' topic, relative to the modifier's
 
 # Question framing around a topic: 各地/各文件 … 分别有什么要求/措施?
 _FRAME_HEAD = re.compile(
@@ -81,9 +82,10 @@ def compare(topic: str, retriever, filters: SearchFilters | None = None, per_doc
     concepts = topic_concepts(topic, library, analysis.regions + analysis.unknown_regions)
     docs = documents_in_scope(library, filters, analysis)
     per_doc = max(1, min(per_doc, MAX_PER_DOC))
-    weights = concept_weights(concepts, library)
     query = core_topic(topic)
-    rows = [_row(doc, _best_clauses(doc, query, concepts, weights, retriever, per_doc)) for doc in docs]
+    weights = concept_weights(concepts, library, head_words(query))
+    head = [c for c in concepts if c.name in head_words(query)]
+    rows = [_row(doc, _best_clauses(doc, query, concepts, weights, head, retriever, per_doc)) for doc in docs]
     return Comparison(topic=topic.strip(), rows=tuple(rows))
 
 
@@ -120,15 +122,26 @@ def topic_concepts(topic: str, library=None, named_regions: Sequence[str] = ()) 
     return concepts
 
 
-def concept_weights(concepts: Sequence[Concept], library) -> dict[str, float]:
-    """Concept name -> IDF over every clause of the library (rare concepts weigh more)."""
+def concept_weights(concepts: Sequence[Concept], library, head: str = "") -> dict[str, float]:
+    """Concept name -> IDF over every clause of the library (rare concepts weigh more).
+
+    Concepts of the topic's head (督导评估 in 办学模式改革的督导评估) weigh HEAD_WEIGHT times more: the
+    topic is about the head, and a clause on the modifier alone (办学模式改革) is not on topic.
+    """
     texts = [_clause_text(c) for c in library.clauses()]
     n = max(1, len(texts))
     weights = {}
     for concept in concepts:
         df = sum(1 for t in texts if mentions(t, concept))
-        weights[concept.name] = math.log(1 + n / (df + 0.5))
+        weight = math.log(1 + n / (df + 0.5))
+        weights[concept.name] = weight * (HEAD_WEIGHT if head and concept.name in head else 1.0)
     return weights
+
+
+def head_words(core: str) -> str:
+    """The head of an 'A的B' topic (B), when the topic has that shape; else empty."""
+    head = core.rsplit("的", 1)[1].strip() if "的" in core else ""
+    return head if len(head) >= 2 else ""
 
 
 def coverage(clause: Clause, concepts: Sequence[Concept], weights: dict[str, float]) -> float:
@@ -185,7 +198,13 @@ def documents_in_scope(library, filters: SearchFilters | None, analysis=None) ->
 
 
 def _best_clauses(
-    doc: Document, query: str, concepts: Sequence[Concept], weights: dict[str, float], retriever, per_doc: int
+    doc: Document,
+    query: str,
+    concepts: Sequence[Concept],
+    weights: dict[str, float],
+    head: Sequence[Concept],
+    retriever,
+    per_doc: int,
 ) -> list[ComparedClause]:
     """A document's clauses on topic, ranked by relevance (coverage first, then search score), best per_doc."""
     hits = retriever.search(query, k=max(len(doc.clauses), per_doc), filters=SearchFilters(doc_ids=(doc.doc_id,)))
@@ -195,7 +214,7 @@ def _best_clauses(
     scored = []
     for h in hits:
         cov = coverage(h.clause, concepts, weights)
-        if cov >= MIN_COVERAGE and _text_mentions_any(h.clause, concepts):
+        if _on_topic(h.clause, cov, concepts, head):
             relevance = COVERAGE_WEIGHT * cov + (1 - COVERAGE_WEIGHT) * h.score / top
             scored.append((relevance, h))
     scored.sort(key=lambda item: (-item[0], item[1].rank))
@@ -203,6 +222,20 @@ def _best_clauses(
         ComparedClause(h.clause.clause_id, h.clause.heading, h.clause.text, round(rel, 4))
         for rel, h in scored[:per_doc]
     ]
+
+
+def _on_topic(clause: Clause, cov: float, concepts: Sequence[Concept], head: Sequence[Concept]) -> bool:
+    """Enough of the topic, named in the clause's own text; for an 'A的B' topic, B must be named.
+
+    A clause naming all of B (督导评估, or a synonym) is on topic even without A: A narrows, B is asked about.
+    """
+    if not head:
+        return cov >= MIN_COVERAGE and _text_mentions_any(clause, concepts)
+    text = _clause_text(clause)
+    if all(mentions(text, c) for c in head) and _text_mentions_any(clause, head):
+        return True
+    names_head_in_part = any(mention_score(text, c) > 0 for c in head)
+    return cov >= MIN_COVERAGE and names_head_in_part and _text_mentions_any(clause, concepts)
 
 
 def _row(doc: Document, clauses: list[ComparedClause]) -> ComparisonRow:

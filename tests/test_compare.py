@@ -57,6 +57,14 @@ def test_a_document_silent_on_the_topic_is_not_covered(exchange):
     assert _row(exchange, "004").covered and any("教师交流" in c.text for c in _row(exchange, "004").clauses)
 
 
+def test_the_head_of_a_modified_topic_decides_what_is_shown(retriever):
+    # 集团化办学的经费保障: the topic is 经费保障; clauses on 集团化办学 alone are not provisions on it.
+    result = compare("各地对集团化办学的经费保障分别有什么规定?", retriever)
+    shown = [c.text for row in result.rows for c in row.clauses]
+    assert shown and all(re.search("经费|投入|资金|保障", text) for text in shown), [t[:30] for t in shown]
+    assert any("加强投入保障" in c.text for c in _row(result, "002").clauses)
+
+
 def test_rows_carry_region_title_number_and_date(exchange):
     shanxi = _row(exchange, "000")
     assert (shanxi.region, shanxi.doc_number, shanxi.date) == ("山西省", "晋教基〔2015〕27号", "2015-12-25")

@@ -15,8 +15,11 @@ _COMPARATIVE = re.compile(r"各地|各省|各市|各文件|各份文件|各份|�
 # Words that ask rather than say what about; cut out before tokenising, so 哪些方面 still yields 方面.
 INTERROGATIVES = re.compile(
     r"哪几种|哪几个|哪几项|哪一天|哪一年|哪些|哪几|哪种|哪个|哪天|什么样的?|什么|怎么样|怎样|怎么|如何|多少|由谁|是谁|"
-    r"是否|有没有|能否|可否|干啥|啥|吗|呢"
+    r"是否|有没有|能否|可否|干啥|啥|吗|呢|几(?=[个所项次名类种条位批家年天周])"
 )
+_MEASURE = "个所项次名类种条位批家"
+_NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)(?:\s*[—\-~至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
+_ASKED_COUNT = re.compile(rf"(?:几|多少)([{_MEASURE}])\s*([\u4e00-\u9fff]{{2}})")
 _ISSUING = r"(?:发布|印发|出台|颁布|签发|发文|成文|下发|制定|公布)"
 _WHEN = r"(?:日期|时间|哪天|哪一天|何时|什么时候|哪年|哪一年|几月|哪个月|年份)"
 # Facts about the document itself that a question can ask for; each names the pattern that answers it.
@@ -89,6 +92,14 @@ def analyze(question: str, library: Library) -> QueryAnalysis:
         scope_words=tuple(_COMPARATIVE.findall(question)),
         comparative=bool(_COMPARATIVE.search(question)),
         document_facts=document_facts(question),
+        count_patterns=count_patterns(question),
+    )
+
+
+def count_patterns(question: str) -> tuple[str, ...]:
+    """Regexes for the answer to a 'how many' question: 几所新优质学校 -> a numeral + 所新优 (4所新优质学校)."""
+    return tuple(
+        _NUMERAL + re.escape(measure) + r"\s*" + re.escape(noun) for measure, noun in _ASKED_COUNT.findall(question)
     )
 
 

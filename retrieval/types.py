@@ -61,3 +61,4 @@ class QueryAnalysis:
     scope_words: tuple[str, ...] = ()  # 各地/分别…: say where to look, not what about (kept out of lexical terms)
     comparative: bool = False  # asks across documents (各地/分别/对比…): results are spread over documents
     document_facts: tuple[str, ...] = ()  # asks for the document's own date / number / issuer / title
+    count_patterns: tuple[str, ...] = ()  # regexes an answer to 'how many …' matches (numeral + measure + noun)

@@ -20,6 +20,7 @@ from ingest.segment import split_sentences
 from retrieval.index import passages
 from retrieval.lexical import tokenize
 from retrieval.library import library_path
+from retrieval.query import count_patterns
 from retrieval.search import Retriever, _lexical_terms
 from retrieval.types import SearchFilters
 
@@ -79,6 +80,16 @@ def test_question_words_are_cut_before_tokenising(retriever):
     question = "校长交流有哪些措施?"
     terms = _lexical_terms(question, retriever.analyze(question))
     assert "措施" in terms and not any("哪" in t for t in terms), terms
+    question = "至少确定几所学校试点?"  # 几所 is a word of the documents too (一所或几所分校)
+    assert not any("几" in t for t in _lexical_terms(question, retriever.analyze(question)))
+
+
+def test_how_many_questions_look_for_the_number_with_its_noun():
+    patterns = [re.compile(p) for p in count_patterns("二道区计划建成几所新优质学校?")]
+    assert patterns and all(p.search("完成4所新优质学校建设") for p in patterns)
+    assert all(p.search("再建2—3所新优质学校") for p in patterns)
+    assert not any(p.search("建设一所九年一贯制学校") for p in patterns), "a number of something else"
+    assert count_patterns("二道区怎样补充新教师?") == ()
 
 
 def test_words_no_clause_uses_lower_the_lexical_evidence(retriever):

@@ -47,7 +47,7 @@ def _embed_progress(every_s: float = 15.0):
             last[0] = now
             rate = done / now if now else 0.0
             eta = (total - done) / rate if rate else float("nan")
-            _say(f"embedded {done}/{total} clauses ({rate:.1f}/s, ~{eta:.0f}s left)")
+            _say(f"embedded {done}/{total} passages ({rate:.1f}/s, ~{eta:.0f}s left)")
 
     return tick
 

@@ -99,7 +99,7 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest files (default: the whole corpus folder, whose deleted files then leave the index).
 
-    on_progress(done, total, file name) follows the files; on_embedded(done, total) the clause embeddings.
+    on_progress(done, total, file name) follows the files; on_embedded(done, total) the passage embeddings.
     """
     settings = settings or get_settings()
     with index_lock(settings.index_dir):

@@ -11,6 +11,7 @@ from assistant.followup import resolve
 from assistant.types import Answer, Citation, Turn
 from ingest.segment import NUMBER_PREFIX, numbering_level, split_sentences
 from retrieval.lexical import tokenize
+from retrieval.query import LIST_QUESTION
 from retrieval.search import Retriever
 from retrieval.types import Hit, SearchFilters
 from settings import Settings
@@ -22,7 +23,6 @@ MAX_ANSWER_CHARS = 280
 MAX_SENTENCES = 3
 SHORT_LABEL_CHARS = 14
 LIST_FIT = 1.5  # for a 哪些… question, a sentence that lists (…、…、…) is likelier to be the answer
-_LIST_QUESTION = re.compile(r"哪些|哪几|什么内容|哪方面|几个方面")
 _ENUMERATION = re.compile(r"哪几|几种|几类|几项|几个方面|哪些(?:种类|类型|形式|模式|方式|行动|途径|渠道)")
 RELATED_SHARE = 0.6  # clauses scoring below this share of the best one are not drawn on
 
@@ -172,7 +172,7 @@ def _ranked_sentences(question: str, hits: list[Hit], comparative: bool = False)
     document: each document's provisions are weighed on their own, not against another document's.
     """
     terms = set(tokenize(question))
-    asks_for_list = bool(_LIST_QUESTION.search(question))
+    asks_for_list = bool(LIST_QUESTION.search(question))
     if not hits:
         return []
     best_of_doc: dict[str, float] = {}

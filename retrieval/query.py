@@ -17,6 +17,7 @@ INTERROGATIVES = re.compile(
     r"哪几种|哪几个|哪几项|哪一天|哪一年|哪些|哪几|哪种|哪个|哪天|什么样的?|什么|怎么样|怎样|怎么|如何|多少|由谁|是谁|"
     r"是否|有没有|能否|可否|干啥|啥|吗|呢|几(?=[个所项次名类种条位批家年天周])"
 )
+LIST_QUESTION = re.compile(r"哪些|哪几|什么内容|哪方面|几个方面")  # the answer is likely an enumeration
 _MEASURE = "个所项次名类种条位批家"
 _NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)(?:\s*[—\-~至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
 _ASKED_COUNT = re.compile(rf"(?:几|多少)([{_MEASURE}])\s*([\u4e00-\u9fff]{{2}})")
@@ -93,6 +94,7 @@ def analyze(question: str, library: Library) -> QueryAnalysis:
         comparative=bool(_COMPARATIVE.search(question)),
         document_facts=document_facts(question),
         count_patterns=count_patterns(question),
+        asks_for_list=bool(LIST_QUESTION.search(question)),
     )
 
 

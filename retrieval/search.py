@@ -26,7 +26,10 @@ DENSE_WEIGHT = 0.5
 LEXICAL_WEIGHT = 1.0
 FRONT_MATTER_FACTOR = 0.5  # front matter answers questions about the document itself, rarely about content
 FACT_BOOST = 1.0  # a front-matter line holding the very fact asked for (a date, a 文号) goes first
-COUNT_BOOST = 0.3  # a clause stating the number asked for (几所新优质学校 -> 4所新优质学校)
+# A candidate shaped like the answer asked for: the number of a 'how many' question (几所新优质学校 ->
+# 4所新优质学校), or an enumeration (…、…、…、…) for a 哪些 question.
+ANSWER_SHAPE_BOOST = 0.3
+LIST_MIN_SEPARATORS = 3  # 、 in a clause that enumerates (a clause may hold one or two in passing)
 _META_QUESTION = re.compile(r"文号|发文|印发|颁布|日期|时间|什么时候|哪一年|标题|名称|哪个部门|机关|单位|征求意见")
 _FACT_ANSWERS = {
     "date": re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"),
@@ -107,8 +110,7 @@ class Retriever:
         if allowed is not None and not allowed:
             return []
         fused = self._fuse(query, analysis, allowed)
-        if analysis.count_patterns:
-            self._boost_counts(fused, analysis.count_patterns)
+        self._boost_answer_shape(fused, analysis)
         if analysis.document_facts:
             self._boost_document_facts(fused, analysis.document_facts, allowed)
         elif not _META_QUESTION.search(query):
@@ -128,13 +130,16 @@ class Retriever:
             return doc_ids_for_regions(analysis.regions, self._library)
         return None
 
-    def _boost_counts(self, fused: dict[str, float], patterns: tuple[str, ...]) -> None:
-        """Raise candidates that state a number of the thing a 'how many' question asks about."""
-        compiled = [re.compile(p) for p in patterns]
+    def _boost_answer_shape(self, fused: dict[str, float], analysis: QueryAnalysis) -> None:
+        """Raise candidates shaped like the answer: the number asked for, or a list for a 哪些 question."""
+        counts = [re.compile(p) for p in analysis.count_patterns]
+        if not counts and not analysis.asks_for_list:
+            return
         for cid in fused:
             text = self._clauses[cid][0].text
-            if any(p.search(text) for p in compiled):
-                fused[cid] += COUNT_BOOST
+            listed = analysis.asks_for_list and text.count("、") >= LIST_MIN_SEPARATORS
+            if listed or any(p.search(text) for p in counts):
+                fused[cid] += ANSWER_SHAPE_BOOST
 
     def _boost_document_facts(self, fused: dict[str, float], facts: tuple[str, ...], allowed: set[str] | None) -> None:
         """Raise the front-matter lines that state a fact the question asks for (its 文号, its date …)."""

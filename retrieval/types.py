@@ -62,3 +62,4 @@ class QueryAnalysis:
     comparative: bool = False  # asks across documents (各地/分别/对比…): results are spread over documents
     document_facts: tuple[str, ...] = ()  # asks for the document's own date / number / issuer / title
     count_patterns: tuple[str, ...] = ()  # regexes an answer to 'how many …' matches (numeral + measure + noun)
+    asks_for_list: bool = False  # 哪些/哪几…: the answer is likely an enumeration (…、…、…)

@@ -92,6 +92,17 @@ def test_how_many_questions_look_for_the_number_with_its_noun():
     assert count_patterns("二道区怎样补充新教师?") == ()
 
 
+def test_a_which_question_raises_clauses_that_enumerate(retriever):
+    index = retriever.library.clause_index()
+    listing = next(cid for cid, (c, _) in index.items() if "管理创新、课程建设、师资培育、校社联动、特色创建" in c.text)
+    plain = next(cid for cid, (c, _) in index.items() if "、" not in c.text and "。" in c.text)
+    for question, raised in (("学区化办学要在哪些方面探索?", True), ("学区化办学要怎样探索?", False)):
+        fused = {listing: 1.0, plain: 1.0}
+        retriever._boost_answer_shape(fused, retriever.analyze(question))
+        assert fused[plain] == 1.0
+        assert (fused[listing] > 1.0) is raised, question
+
+
 def test_words_no_clause_uses_lower_the_lexical_evidence(retriever):
     # The same known words score less when the question also says things no clause says.
     plain = retriever._lexical_scores(["教师", "交流"], None)

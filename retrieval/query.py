@@ -79,7 +79,7 @@ def analyze(question: str, library: Library) -> QueryAnalysis:
     named = provinces + cities + counties
     named += [p for p in unlisted_places(question) if not any(p in n or n in p for n in named)]
     regions = tuple(n for n in named if n in known)
-    expansions, variants = _expansions(question)
+    variants = _variant_terms(question)
     unknown = tuple(n for n in named if n not in known and not _contains_known(n, regions))
     return QueryAnalysis(
         text=question,
@@ -87,7 +87,6 @@ def analyze(question: str, library: Library) -> QueryAnalysis:
         unknown_regions=unknown,
         years=tuple(int(y) for y in _YEAR.findall(question)),
         modes=_modes(question),
-        expansions=expansions,
         variant_terms=variants,
         region_forms=tuple(f for r in regions for f in region_forms(r) if f in question),
         scope_words=tuple(_COMPARATIVE.findall(question)),
@@ -154,21 +153,17 @@ def _modes(question: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _expansions(question: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """Glossary terms for the variants the question uses (老师 → 教师), and the (variant, term) pairs.
+def _variant_terms(question: str) -> tuple[tuple[str, str], ...]:
+    """(variant, glossary term) for each glossary group the question names by a variant: (老师, 教师).
 
-    Only the canonical term is used: adding every sibling drowns the question in loosely related terms.
+    Only the group's own term stands in: adding every sibling drowns the question in loosely related terms.
     """
     words = set(tokenize(question))
-    canonical, pairs = [], []
+    pairs = []
     for group in glossary()["groups"]:
-        if group[0] in question:
-            continue
-        used = [term for term in group[1:] if _names(term, group[0], question, words)]
-        if used:
-            canonical.append(group[0])
-            pairs += [(term, group[0]) for term in used]
-    return tuple(canonical), tuple(pairs)
+        if group[0] not in question:
+            pairs += [(term, group[0]) for term in group[1:] if _names(term, group[0], question, words)]
+    return tuple(pairs)
 
 
 def _names(term: str, canonical: str, question: str, words: set[str]) -> bool:

@@ -98,7 +98,7 @@ class Retriever:
         return list(dict.fromkeys(n for n in names if n))
 
     def analyze(self, query: str) -> QueryAnalysis:
-        """Regions, years, modes and expansions of a question."""
+        """Regions, years, modes, glossary variants and answer shape of a question."""
         return analyze(query, self.library)
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
@@ -218,7 +218,6 @@ class Retriever:
             if allowed is None or self._clauses[cid][1].doc_id in allowed:
                 out[cid] = float(scores[i]) / top
         return out
-
 
     def _known_word(self, word: str) -> bool:
         """True when some clause holds the word (all of its tokens)."""

@@ -48,14 +48,13 @@ class Hit:
 
 @dataclass(frozen=True)
 class QueryAnalysis:
-    """What the question names: regions (known or not), years, modes, and glossary expansions."""
+    """What the question names: regions (known or not), years, modes, glossary variants, answer shape."""
 
     text: str
     regions: tuple[str, ...] = ()  # region names found in the question that the library holds
     unknown_regions: tuple[str, ...] = ()  # region names the library has no document for
     years: tuple[int, ...] = ()
     modes: tuple[str, ...] = ()  # canonical mode names, e.g. 集团化办学
-    expansions: tuple[str, ...] = ()  # canonical glossary terms for the variants the question uses
     variant_terms: tuple[tuple[str, str], ...] = ()  # (variant, canonical) pairs: (老师, 教师)
     region_forms: tuple[str, ...] = ()  # how the question wrote the regions it names (kept out of lexical terms)
     scope_words: tuple[str, ...] = ()  # 各地/分别…: say where to look, not what about (kept out of lexical terms)

@@ -86,6 +86,7 @@ def sync_index(
     LexicalIndex.build([i for i, _ in pairs], [t for _, t in pairs]).save(bm25_path(settings.index_dir))
     save_library(library, settings.index_dir)
     store.delete([i for i in stored if i not in wanted])
+    store.drop_legacy()
     return len({r.clause_id for r in todo})
 
 

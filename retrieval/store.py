@@ -35,10 +35,13 @@ class VectorRecord:
     text_hash: str
 
 
-def collection_name(embedder: str) -> str:
+def collection_name(embedder: str, kind: str = "passages") -> str:
     """Chroma collection name for an embedder spec (3-63 chars of [a-zA-Z0-9._-])."""
     slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", embedder).strip("-._") or "default"
-    return f"passages-{slug}"[:63].rstrip("-._")
+    return f"{kind}-{slug}"[:63].rstrip("-._")
+
+
+LEGACY_KIND = "clauses"  # index format 1 kept one vector per clause in a collection of this kind
 
 
 def make_client(settings: Settings):
@@ -65,10 +68,12 @@ class VectorStore:
 
     def __init__(self, settings: Settings, embedder: Embeddings, embedder_name: str, client=None):
         self._where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "embedded"
+        self._client = client or make_client(settings)
+        self._legacy = collection_name(embedder_name, LEGACY_KIND)
         self._chroma = Chroma(
             collection_name=collection_name(embedder_name),
             embedding_function=embedder,
-            client=client or make_client(settings),
+            client=self._client,
             collection_metadata={"hnsw:space": "cosine"},
         )
 
@@ -107,6 +112,14 @@ class VectorStore:
             clause_id = (doc.metadata or {}).get("clause_id", doc.id)
             best.setdefault(clause_id, 1.0 - float(distance))  # results come nearest first
         return list(best.items())
+
+    def drop_legacy(self) -> bool:
+        """Delete this embedder's collection of the older per-clause layout, if one is left; True if it was."""
+        names = {getattr(c, "name", c) for c in self._call(self._client.list_collections)}
+        if self._legacy not in names:
+            return False
+        self._call(self._client.delete_collection, self._legacy)
+        return True
 
     def count(self) -> int:
         """Number of stored vectors."""

@@ -22,6 +22,7 @@ from retrieval.lexical import tokenize
 from retrieval.library import library_path
 from retrieval.query import count_patterns
 from retrieval.search import Retriever, _lexical_terms
+from retrieval.store import LEGACY_KIND, collection_name, make_client
 from retrieval.types import SearchFilters
 
 
@@ -173,10 +174,14 @@ def test_index_of_an_older_format_is_refused_then_updated_by_ingest(tmp_path):
     path = library_path(settings.index_dir)
     data = json.loads(path.read_text("utf-8"))
     path.write_text(json.dumps({**data, "version": 1}, ensure_ascii=False), "utf-8")
+    client = make_client(settings)
+    client.create_collection(collection_name(settings.embedder, LEGACY_KIND))  # what format 1 kept
     with pytest.raises(IndexMismatch, match="python -m ingest"):
         Retriever.open(settings)
     ingest_paths(None, settings, progress=False)
     assert Retriever.open(settings).search("集团化办学", k=1)
+    names = {getattr(c, "name", c) for c in client.list_collections()}
+    assert collection_name(settings.embedder) in names and collection_name(settings.embedder, LEGACY_KIND) not in names
 
 
 def _free_port() -> int:

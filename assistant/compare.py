@@ -36,7 +36,7 @@ from errors import BadQuery
 from ingest.clean import normalize_for_match
 from ingest.types import Clause, Document
 from retrieval.lexical import glossary, tokenize
-from retrieval.query import doc_ids_for_regions, library_regions, region_forms
+from retrieval.query import INTERROGATIVES, doc_ids_for_regions, library_regions, region_forms
 from retrieval.search import matches_filters
 from retrieval.types import SearchFilters
 
@@ -56,9 +56,8 @@ _FRAME_TAIL = re.compile(
     r"(?:什么|哪些|怎样的?|何种|如何|怎么|多少)?的?(?:要求|规定|措施|做法|安排|举措|政策|部署|内容)?"
     r"(?:分别|各自)?(?:是什么|有哪些|是多少|如何|怎样)?[?？。!！\s]*$"
 )
-_QUESTION_WORDS = re.compile(
-    r"哪些方面|哪几种|哪几个|哪几项|哪些|哪几|哪种|什么样的?|什么|怎么样|怎样|怎么|如何|多少|由谁|是否|有没有|能否|需要|分别|各自"
-)
+# The search's interrogatives, plus framing a topic does without (哪些方面 goes whole: 方面 is no topic).
+_QUESTION_WORDS = re.compile(rf"哪些方面|需要|分别|各自|{INTERROGATIVES.pattern}")
 _GENERIC_TOKENS = frozenset({"文件", "措施", "做法", "举措", "政策", "情况", "内容", "各地", "各个", "方面", "各自"})
 
 

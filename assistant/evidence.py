@@ -59,7 +59,7 @@ def judge(question: str, analysis: QueryAnalysis, hits: list[Hit], library_regio
     terms = _topic_terms(question, analysis)
     for quantity in _QUANTITIES:
         if quantity.asked.search(question) and not _states_quantity(quantity, terms, hits[:5]):
-            topic = "、".join(_topic_terms(question)[:3]) or "该事项"
+            topic = "、".join(terms[:3]) or "该事项"
             return Verdict(True, f"现有文件中未找到依据：没有条款给出{topic}的具体{quantity.what}。")
     coverage = term_coverage(question, analysis, hits[:3])
     if coverage < MIN_COVERAGE:

@@ -60,15 +60,18 @@ def test_city_of_a_covered_province_uses_the_provincial_document(retriever):
     assert cited_sources(answer) == {"000"} and "山西省" in answer.answer
 
 
-def test_amount_not_given_is_refused(retriever):
-    answer = ask("交流到农村学校的教师每月补贴多少元?", retriever)
-    assert answer.abstained and "金额" in answer.answer
-
-
-def test_head_count_not_given_is_refused(retriever):
-    # Clauses do give head counts (1-2名学科带头人), but none gives one of what is asked.
-    answer = ask("集团化办学的学校每个教研组最多能有多少人?", retriever)
-    assert answer.abstained and "人数" in answer.answer
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("交流到农村学校的教师每月补贴多少元?", "金额"),
+        # Clauses do give head counts (1-2名学科带头人), but none gives one of what is asked.
+        ("集团化办学的学校每个教研组最多能有多少人?", "人数"),
+        ("绵阳市对集团化办学有哪些规定?", "绵阳市"),  # a city missing from the gazetteer
+    ],
+)
+def test_refusal_names_what_is_missing(retriever, question, reason):
+    answer = ask(question, retriever)
+    assert answer.abstained and reason in answer.answer
 
 
 def test_duration_given_with_its_topic_is_answered(retriever):
@@ -134,11 +137,6 @@ def test_cli_batch_contract(indexed_settings, tmp_path, monkeypatch, capsys):
     assert [r["id"] for r in rows] == ["x", "y"]
     assert not rows[0]["abstained"] and rows[1]["abstained"]
     assert {"n", "clause_id", "doc_id", "source", "text"} <= set(rows[0]["citations"][0])
-
-
-def test_city_missing_from_gazetteer_is_still_refused(retriever):
-    answer = ask("绵阳市对集团化办学有哪些规定?", retriever)
-    assert answer.abstained and "绵阳市" in answer.answer
 
 
 def test_province_asked_but_only_a_district_document_held(retriever):

@@ -30,7 +30,6 @@ DOCUMENT_FACT_QUESTIONS = {
     "issuer": re.compile(
         rf"(?:哪个|哪一?家|什么)(?:部门|单位|机关|机构)(?:{_ISSUING}|发的)|发文(?:机关|单位|部门)|(?:由|是)谁{_ISSUING}|落款单位"
     ),
-    "title": re.compile(r"标题|文件名|全称|叫什么"),
 }
 
 
@@ -105,7 +104,7 @@ def count_patterns(question: str) -> tuple[str, ...]:
 
 
 def document_facts(question: str) -> tuple[str, ...]:
-    """Facts about the document itself the question asks for: date, number (文号), issuer, title."""
+    """Facts about the document itself the question asks for and a front-matter line states: date, 文号, issuer."""
     return tuple(kind for kind, pattern in DOCUMENT_FACT_QUESTIONS.items() if pattern.search(question))
 
 

@@ -30,7 +30,9 @@ FACT_BOOST = 1.0  # a front-matter line holding the very fact asked for (a date,
 # 4所新优质学校), or an enumeration (…、…、…、…) for a 哪些 question.
 ANSWER_SHAPE_BOOST = 0.3
 LIST_MIN_SEPARATORS = 3  # 、 in a clause that enumerates (a clause may hold one or two in passing)
-_META_QUESTION = re.compile(r"文号|发文|印发|颁布|日期|时间|什么时候|哪一年|标题|名称|哪个部门|机关|单位|征求意见")
+_META_QUESTION = re.compile(
+    r"文号|发文|印发|颁布|日期|时间|什么时候|哪一年|标题|名称|文件名|全称|哪个部门|机关|单位|征求意见"
+)
 _FACT_ANSWERS = {
     "date": re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"),
     "number": re.compile(r"[〔\[(（]\s*(?:19|20)\d{2}\s*[〕\])）]\s*\d+\s*号"),

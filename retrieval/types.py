@@ -59,6 +59,6 @@ class QueryAnalysis:
     region_forms: tuple[str, ...] = ()  # how the question wrote the regions it names (kept out of lexical terms)
     scope_words: tuple[str, ...] = ()  # 各地/分别…: say where to look, not what about (kept out of lexical terms)
     comparative: bool = False  # asks across documents (各地/分别/对比…): results are spread over documents
-    document_facts: tuple[str, ...] = ()  # asks for the document's own date / number / issuer / title
+    document_facts: tuple[str, ...] = ()  # asks for the document's own date / number / issuer
     count_patterns: tuple[str, ...] = ()  # regexes an answer to 'how many …' matches (numeral + measure + noun)
     asks_for_list: bool = False  # 哪些/哪几…: the answer is likely an enumeration (…、…、…)

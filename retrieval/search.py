@@ -25,13 +25,15 @@ QUERY_CACHE_SIZE = 256
 DENSE_WEIGHT = 0.5
 LEXICAL_WEIGHT = 1.0
 FRONT_MATTER_FACTOR = 0.5  # front matter answers questions about the document itself, rarely about content
+# Questions about the document itself keep its front matter at full weight. No bare 日期/时间: they sit
+# inside content words (开放日期间) and in questions about deadlines; date questions are document facts.
 FACT_BOOST = 1.0  # a front-matter line holding the very fact asked for (a date, a 文号) goes first
 # A candidate shaped like the answer asked for: the number of a 'how many' question (几所新优质学校 ->
 # 4所新优质学校), or an enumeration (…、…、…、…) for a 哪些 question.
 ANSWER_SHAPE_BOOST = 0.3
 LIST_MIN_SEPARATORS = 3  # 、 in a clause that enumerates (a clause may hold one or two in passing)
 _META_QUESTION = re.compile(
-    r"文号|发文|印发|颁布|日期|时间|什么时候|哪一年|标题|名称|文件名|全称|哪个部门|机关|单位|征求意见"
+    r"文号|发文|印发|颁布|发布日期|印发日期|什么时候|哪一年|标题|名称|文件名|全称|哪个部门|机关|单位|征求意见"
 )
 _FACT_ANSWERS = {
     "date": re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"),

@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from errors import PolicyError, UnsupportedFile
@@ -21,6 +22,21 @@ from settings import REPO_ROOT, Settings, get_settings
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
+# The modules and data that decide what a document's clauses are; a change to any re-parses every document.
+_PARSER_FILES = ("load.py", "clean.py", "meta.py", "segment.py", "types.py", "data/regions.json")
+
+
+@lru_cache(maxsize=1)
+def parser_fingerprint() -> str:
+    """Hash of the ingest code that turns a file into clauses.
+
+    An unchanged file is skipped by content hash; without this, a fixed segmenter would never reach a
+    library built before the fix.
+    """
+    digest = hashlib.sha256()
+    for name in _PARSER_FILES:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @dataclass
@@ -78,7 +94,7 @@ def build_document(path: Path, settings: Settings, raw: bytes | None = None) -> 
     if not clauses:
         raise UnsupportedFile(f"{path.name}: no policy text found after cleaning", zh=f"{path.name}：未找到正文内容。")
     meta = apply_sidecar(read_meta(cleaned), path)
-    return Document(doc_id, source, hashlib.sha256(raw).hexdigest(), cleaned.text, meta, clauses)
+    return Document(doc_id, source, hashlib.sha256(raw).hexdigest(), cleaned.text, meta, clauses, parser_fingerprint())
 
 
 def corpus_files(folder: Path) -> list[Path]:
@@ -158,7 +174,7 @@ def _ingest_one(path: Path, library: Library, by_source: dict, settings: Setting
     digest = hashlib.sha256(raw).hexdigest()
     source = source_name(path, settings)
     old = by_source.get(source)
-    if old and old.content_hash == digest and not _sidecar_newer(path, settings):
+    if old and old.content_hash == digest and old.parser == parser_fingerprint() and not _sidecar_newer(path, settings):
         report.unchanged.append(path.name)
         return
     twin = library.by_hash().get(digest)

@@ -67,6 +67,7 @@ class Document:
     text: str  # cleaned body, the text clause offsets point into
     meta: DocumentMeta
     clauses: tuple[Clause, ...] = field(default=())
+    parser: str = ""  # fingerprint of the ingest code that built it; another one means parse again
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (round-trips through ``from_dict``)."""
@@ -85,4 +86,5 @@ class Document:
             text=data["text"],
             meta=DocumentMeta(**data["meta"]),
             clauses=clauses,
+            parser=data.get("parser", ""),
         )

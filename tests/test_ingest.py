@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from conftest import corpus_file, make_settings
 
 from ingest.clean import clean, normalize_for_match
 from ingest.meta import apply_sidecar, read_meta
-from ingest.pipeline import build_document, ingest_paths
+from ingest.pipeline import build_document, ingest_paths, parser_fingerprint
 from ingest.segment import heading_spans, segment
-from retrieval.library import load_library
+from retrieval.library import load_library, save_library
 
 # Phrases that only the web pages around the policies contain.
 CHROME = ["注册", "登录", "加关注", "新浪微博", "LOFTER", "阅读(", "评论", "网易公司版权所有", "<#--", "广告链接",
@@ -201,6 +202,27 @@ def test_incremental_ingest(tmp_path, monkeypatch):
     texts = [c.text for d in library.documents.values() for c in d.clauses]
     assert any("统一调配" in t for t in texts) and not any("统一管理" in t for t in texts)
     assert not any("学区" in t for t in texts)
+
+
+def test_documents_parsed_by_older_ingest_code_are_parsed_again(tmp_path):
+    settings = make_settings(tmp_path)
+    settings.corpus_dir.mkdir()
+    (settings.corpus_dir / "a.txt").write_text(
+        "关于学区制管理的意见\n一、学区划分\n按照就近原则划分学区。\n二、资源共享\n学区内学校共享课程资源。", "utf-8"
+    )
+    ingest_paths(None, settings, progress=False)
+    library = load_library(settings.index_dir)
+    (doc,) = library.documents.values()
+    # As an older segmenter might have left it: one clause lost, stamped with another fingerprint.
+    library.documents[doc.doc_id] = replace(doc, clauses=doc.clauses[:1], parser="older")
+    save_library(library, settings.index_dir)
+
+    report = ingest_paths(None, settings, progress=False)
+    # Re-parsed; its vectors are still stored under the same clause ids and texts, so nothing is embedded.
+    assert report.updated == ["a.txt"] and report.embedded == 0
+    (again,) = load_library(settings.index_dir).documents.values()
+    assert again.parser == parser_fingerprint() and [c.text for c in again.clauses] == [c.text for c in doc.clauses]
+    assert ingest_paths(None, settings, progress=False).unchanged == ["a.txt"]
 
 
 def test_killed_ingest_leaves_previous_index_usable(tmp_path, monkeypatch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -162,10 +163,12 @@ class Retriever:
         """Weighted sum of ceiling-normalised BM25 and min-max-normalised dense similarity (best passage).
 
         BM25 over jieba tokens carries most of the signal on policy text; the small e5 model adds
-        recall for paraphrases, so it gets the smaller weight.
+        recall for paraphrases, so it gets the smaller weight. Both sides read the question in the
+        documents' words: the small model, too, bridges 乡下学校 to 农村学校 poorly.
         """
-        lexical = self._lexical_scores(_lexical_terms(query, analysis, self._known_word), allowed)
-        dense = self._dense_scores(query, allowed)
+        wording = document_wording(query, analysis, self._known_word)
+        lexical = self._lexical_scores(_lexical_terms(wording, analysis), allowed)
+        dense = self._dense_scores(wording.text, allowed)
         floor = min(dense.values(), default=0.0)
         fused = {cid: LEXICAL_WEIGHT * score for cid, score in lexical.items()}
         for cid, score in dense.items():
@@ -237,22 +240,35 @@ class Retriever:
         return sum(seen) + UNSEEN_TERM_SHARE * mean * len(unseen)
 
 
-def _lexical_terms(query: str, analysis: QueryAnalysis, known=lambda word: True) -> list[str]:
-    """Query tokens in the documents' words.
+@dataclass(frozen=True)
+class Wording:
+    """A question in the documents' words: its text, and glossary terms to search beside it."""
 
-    Region names (a filter), scope words and interrogatives are cut; a colloquial variant the documents
-    never use is replaced by its glossary term (乡下学校 -> 农村学校), one they do use keeps its place and
-    the glossary term joins it (评估 + 评价).
+    text: str
+    added: tuple[str, ...] = ()
+
+
+def document_wording(query: str, analysis: QueryAnalysis, known=lambda word: True) -> Wording:
+    """Replace each colloquial variant the documents never use by its glossary term (乡下学校 -> 农村学校).
+
+    A variant they do use keeps its place (it may be the very word of the clause asked about), and its
+    glossary term is only added beside it (评估 + 评价).
     """
-    for form in sorted(analysis.region_forms + analysis.scope_words, key=len, reverse=True):
-        query = query.replace(form, " ")
     added = []
     for variant, canonical in sorted(analysis.variant_terms, key=lambda pair: -len(pair[0])):
         if known(variant):
             added.append(canonical)
         else:
-            query = query.replace(variant, f" {canonical} ")
-    return tokenize(INTERROGATIVES.sub(" ", query)) + tokenize(" ".join(dict.fromkeys(added)))
+            query = query.replace(variant, canonical)
+    return Wording(query, tuple(dict.fromkeys(added)))
+
+
+def _lexical_terms(wording: Wording, analysis: QueryAnalysis) -> list[str]:
+    """Query tokens: region names (a filter), scope words and interrogatives cut, added glossary terms joined."""
+    query = wording.text
+    for form in sorted(analysis.region_forms + analysis.scope_words, key=len, reverse=True):
+        query = query.replace(form, " ")
+    return tokenize(INTERROGATIVES.sub(" ", query)) + tokenize(" ".join(wording.added))
 
 
 def spread_over_documents(ranked: list[tuple[str, float]], doc_of) -> list[tuple[str, float]]:

@@ -21,7 +21,7 @@ from retrieval.index import passages
 from retrieval.lexical import tokenize
 from retrieval.library import library_path
 from retrieval.query import count_patterns
-from retrieval.search import Retriever, _lexical_terms
+from retrieval.search import Retriever, _lexical_terms, document_wording
 from retrieval.store import LEGACY_KIND, collection_name, make_client
 from retrieval.types import SearchFilters
 
@@ -77,12 +77,17 @@ def test_passages_are_sentences_under_their_heading(retriever):
     assert parts[-1] == clause.text.strip(), "and the whole clause as one more passage"
 
 
+def lexical_terms(retriever, question: str) -> list[str]:
+    analysis = retriever.analyze(question)
+    return _lexical_terms(document_wording(question, analysis, retriever._known_word), analysis)
+
+
 def test_question_words_are_cut_before_tokenising(retriever):
     question = "校长交流有哪些措施?"
-    terms = _lexical_terms(question, retriever.analyze(question))
+    terms = lexical_terms(retriever, question)
     assert "措施" in terms and not any("哪" in t for t in terms), terms
     question = "至少确定几所学校试点?"  # 几所 is a word of the documents too (一所或几所分校)
-    assert not any("几" in t for t in _lexical_terms(question, retriever.analyze(question)))
+    assert not any("几" in t for t in lexical_terms(retriever, question))
 
 
 def test_how_many_questions_look_for_the_number_with_its_noun():
@@ -113,10 +118,21 @@ def test_words_no_clause_uses_lower_the_lexical_evidence(retriever):
 
 
 
-def test_colloquial_words_the_documents_never_use_are_replaced_by_glossary_terms(retriever):
+def test_colloquial_words_the_documents_never_use_are_replaced_by_glossary_terms(retriever, monkeypatch):
     question = "乡下学校的老师怎么交流?"
-    terms = _lexical_terms(question, retriever.analyze(question), retriever._known_word)
+    terms = lexical_terms(retriever, question)
     assert {"农村学校", "教师", "交流"} <= set(terms) and "乡下" not in terms and "老师" not in terms, terms
+    embedded = []
+    monkeypatch.setattr(retriever, "_query_vector", lambda text: embedded.append(text) or original(text))
+    original = type(retriever)._query_vector.__get__(retriever)
+    retriever.search(question, k=3)
+    assert embedded == ["农村学校的教师怎么交流?"], "the dense side reads the same wording"
+
+
+def test_variants_the_documents_use_keep_their_place(retriever):
+    question = "骨干教师的评估怎么做?"  # 评估 is a word of the documents; its glossary term 评价 joins it
+    wording = document_wording(question, retriever.analyze(question), retriever._known_word)
+    assert wording.text == question and "评价" in wording.added
 
 
 def test_region_named_in_question_scopes_search(retriever):

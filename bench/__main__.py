@@ -31,15 +31,15 @@ from settings import REPO_ROOT
 
 DEFAULT_DEV = REPO_ROOT.parent / "shared" / "eval" / "dev.jsonl"
 DEFAULT_OUT = REPO_ROOT / "bench" / "results" / "latest.json"
-DEFAULT_HOLDOUT = REPO_ROOT / "bench" / "data" / "holdout.jsonl"
+HOLDOUT_DIR = REPO_ROOT / "bench" / "data"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--dev", type=Path, default=DEFAULT_DEV, help="dev questions (JSONL)")
-    parser.add_argument("--holdout", type=Path, default=DEFAULT_HOLDOUT,
-                        help="held-out questions, reported beside dev; a missing file skips them")  # fmt: skip
+    parser.add_argument("--holdout", type=Path, nargs="*", default=sorted(HOLDOUT_DIR.glob("holdout*.jsonl")),
+                        help="held-out question files, each reported beside dev (default: bench/data/holdout*.jsonl)")  # fmt: skip
     parser.add_argument("--corpus", type=Path, default=REPO_ROOT / "corpus", help="seed corpus folder")
     parser.add_argument("--scale", type=int, default=100, help="scale factor of the synthetic corpus (default 100)")
     parser.add_argument("--no-scale", action="store_true", help="skip the scale run")
@@ -68,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dev.exists():
         print(f"dev questions not found: {args.dev} (give --dev FILE)", file=sys.stderr)
         return 2
+    if missing := [str(p) for p in args.holdout if not p.exists()]:
+        print(f"held-out questions not found: {', '.join(missing)}", file=sys.stderr)
+        return 2
     questions = load_dev(args.dev)
     results = Results(
         args.out,
@@ -85,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = ingest_section(args, root, results)
         retriever, baseline = retrieval_section(args, root, settings, questions, results)
         assistant_sections(args, settings, retriever, questions, results)
-        if args.holdout.exists():
-            holdout_section(args, settings, retriever, baseline, results)
+        for path in args.holdout:
+            holdout_section(path, settings, retriever, baseline, results)
     if not args.no_scale:
         scale_section(args, results)
     print(report.section("Goals"))
@@ -136,16 +139,17 @@ def retrieval_section(args, root: Path, settings, questions: list[dict], results
     return retriever, baseline
 
 
-def holdout_section(args, settings, retriever, baseline, results: Results) -> None:
+def holdout_section(path: Path, settings, retriever, baseline, results: Results) -> None:
     """Retrieval, answers and compare on questions written apart from the dev set, to show how figures carry over."""
-    questions = load_dev(args.holdout)
-    print(report.section(f"Held-out questions ({len(questions)}, {args.holdout.name})"), flush=True)
+    questions = load_dev(path)
+    print(report.section(f"Held-out questions ({len(questions)}, {path.name})"), flush=True)
     project = evaluate(project_search(retriever), questions)
     base = evaluate(baseline.search, questions)
     answers = run_answers(retriever, settings, questions, rounds=1)
     comp = run_compare(retriever, questions, rounds=1)
-    results["holdout"] = {"file": str(args.holdout), "retrieval": {"project": project, "baseline": base},
-                          "answers": answers, "compare": comp}  # fmt: skip
+    results.setdefault("holdout", {})[path.stem] = {
+        "file": str(path), "retrieval": {"project": project, "baseline": base}, "answers": answers, "compare": comp
+    }
     results.save()
     print(report.quality_table(project, base))
     print("\n" + report.per_question_table(questions, project, base))

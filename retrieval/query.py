@@ -19,6 +19,7 @@ INTERROGATIVES = re.compile(
 )
 LIST_QUESTION = re.compile(r"哪些|哪几|什么内容|哪方面|几个方面")  # the answer is likely an enumeration
 _MEASURE = "个所项次名类种条位批家"
+SHORT_VARIANT_CHARS = 2
 _NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)(?:\s*[—\-~至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
 _ASKED_COUNT = re.compile(rf"(?:几|多少)([{_MEASURE}])\s*([\u4e00-\u9fff]{{2}})")
 _ISSUING = r"(?:发布|印发|出台|颁布|签发|发文|成文|下发|制定|公布)"
@@ -166,11 +167,12 @@ def _variant_terms(question: str) -> tuple[tuple[str, str], ...]:
 
 
 def _names(term: str, canonical: str, question: str, words: set[str]) -> bool:
-    """A variant of the canonical term occurs in the question (a one-character variant, e.g. 带, as a word).
+    """A variant of the canonical term occurs in the question; a short one (带, 师大) only as a word of it.
 
-    A variant that is part of the canonical term (集团化 of 集团化办学) adds nothing: the question already
-    says it, and adding the longer term would only over-weight it.
+    As a bare substring a short variant turns up inside other words (师大 in 教师大量). A variant that is
+    part of the canonical term (集团化 of 集团化办学) adds nothing: the question already says it, and adding
+    the longer term would only over-weight it.
     """
     if term in canonical:
         return False
-    return term in question if len(term) >= 2 else term in words
+    return term in question if len(term) > SHORT_VARIANT_CHARS else term in words

@@ -18,7 +18,7 @@ from errors import BadQuery, IndexMismatch, IndexMissing, StoreUnavailable
 from ingest.pipeline import ingest_paths
 from ingest.segment import split_sentences
 from retrieval.index import passages
-from retrieval.lexical import tokenize
+from retrieval.lexical import glossary, tokenize
 from retrieval.library import library_path
 from retrieval.query import count_patterns
 from retrieval.search import Retriever, _lexical_terms, document_wording
@@ -127,6 +127,24 @@ def test_colloquial_words_the_documents_never_use_are_replaced_by_glossary_terms
     original = type(retriever)._query_vector.__get__(retriever)
     retriever.search(question, k=3)
     assert embedded == ["农村学校的教师怎么交流?"], "the dense side reads the same wording"
+
+
+def test_everyday_words_reach_the_documents_terms(retriever):
+    question = "孩子爸妈能参与学校管理吗?"
+    wording = document_wording(question, retriever.analyze(question), retriever._known_word)
+    assert "家长" in wording.text and "爸妈" not in wording.text, wording
+    hits = retriever.search(question, k=3)
+    assert any("家长" in h.clause.text for h in hits), [h.clause.text[:40] for h in hits]
+
+
+def test_a_short_variant_counts_only_as_a_word_of_the_question(retriever):
+    assert not any(v == "师大" for v, _ in retriever.analyze("教师大量流失怎么办?").variant_terms)
+    assert ("爸妈", "家长") in retriever.analyze("爸妈能做什么?").variant_terms
+
+
+def test_glossary_terms_belong_to_one_group_each():
+    terms = [t for group in glossary()["groups"] for t in group]
+    assert len(terms) == len(set(terms)), sorted(t for t in set(terms) if terms.count(t) > 1)
 
 
 def test_variants_the_documents_use_keep_their_place(retriever):

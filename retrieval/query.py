@@ -22,6 +22,10 @@ _MEASURE = "个所项次名类种条位批家"
 SHORT_VARIANT_CHARS = 2
 _NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)(?:\s*[—\-~至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
 _ASKED_COUNT = re.compile(rf"(?:几|多少)([{_MEASURE}])\s*([\u4e00-\u9fff]{{2}})")
+_ASKED_SHARE = re.compile(r"比例|比重|占比|百分之几|百分比|多少%|覆盖率")
+_SHARE = r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百]+"
+_ASKED_TIME = re.compile(r"哪一?年|哪个月|几月|什么时候|何时|截止|期限|时间表|时间节点")
+_TIME = r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月|年底"
 _ISSUING = r"(?:发布|印发|出台|颁布|签发|发文|成文|下发|制定|公布)"
 _WHEN = r"(?:日期|时间|哪天|哪一天|何时|什么时候|哪年|哪一年|几月|哪个月|年份)"
 # Facts about the document itself that a question can ask for; each names the pattern that answers it.
@@ -92,9 +96,22 @@ def analyze(question: str, library: Library) -> QueryAnalysis:
         scope_words=tuple(_COMPARATIVE.findall(question)),
         comparative=bool(_COMPARATIVE.search(question)),
         document_facts=document_facts(question),
-        count_patterns=count_patterns(question),
+        answer_patterns=answer_patterns(question),
         asks_for_list=bool(LIST_QUESTION.search(question)),
     )
+
+
+def answer_patterns(question: str) -> tuple[str, ...]:
+    """Regexes for how the answer is worded, from what the question asks for: a count, a share, a time.
+
+    A question about the document's own date is left to the front matter (document_facts).
+    """
+    patterns = list(count_patterns(question))
+    if _ASKED_SHARE.search(question):
+        patterns.append(_SHARE)
+    if _ASKED_TIME.search(question) and not document_facts(question):
+        patterns.append(_TIME)
+    return tuple(patterns)
 
 
 def count_patterns(question: str) -> tuple[str, ...]:

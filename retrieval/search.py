@@ -30,11 +30,11 @@ FRONT_MATTER_FACTOR = 0.5  # front matter answers questions about the document i
 # inside content words (开放日期间) and in questions about deadlines; date questions are document facts.
 FACT_BOOST = 1.0  # a front-matter line holding the very fact asked for (a date, a 文号) goes first
 # A candidate shaped like the answer asked for: the number of a 'how many' question (几所新优质学校 ->
-# 4所新优质学校), or an enumeration (…、…、…、…) for a 哪些 question.
+# 4所新优质学校), a percentage for a share, a year or month for 'when', an enumeration (…、…、…、…) for 哪些.
 ANSWER_SHAPE_BOOST = 0.3
 LIST_MIN_SEPARATORS = 3  # 、 in a clause that enumerates (a clause may hold one or two in passing)
 _META_QUESTION = re.compile(
-    r"文号|发文|印发|颁布|发布日期|印发日期|什么时候|哪一年|标题|名称|文件名|全称|哪个部门|机关|单位|征求意见"
+    r"文号|发文|印发|颁布|发布日期|印发日期|标题|名称|文件名|全称|哪个部门|机关|单位|征求意见"
 )
 _FACT_ANSWERS = {
     "date": re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"),
@@ -136,14 +136,14 @@ class Retriever:
         return None
 
     def _boost_answer_shape(self, fused: dict[str, float], analysis: QueryAnalysis) -> None:
-        """Raise candidates shaped like the answer: the number asked for, or a list for a 哪些 question."""
-        counts = [re.compile(p) for p in analysis.count_patterns]
-        if not counts and not analysis.asks_for_list:
+        """Raise candidates shaped like the answer: the count, share or time asked for, or a list for 哪些."""
+        shapes = [re.compile(p) for p in analysis.answer_patterns]
+        if not shapes and not analysis.asks_for_list:
             return
         for cid in fused:
             text = self._clauses[cid][0].text
             listed = analysis.asks_for_list and text.count("、") >= LIST_MIN_SEPARATORS
-            if listed or any(p.search(text) for p in counts):
+            if listed or any(p.search(text) for p in shapes):
                 fused[cid] += ANSWER_SHAPE_BOOST
 
     def _boost_document_facts(self, fused: dict[str, float], facts: tuple[str, ...], allowed: set[str] | None) -> None:
@@ -264,11 +264,16 @@ def document_wording(query: str, analysis: QueryAnalysis, known=lambda word: Tru
 
 
 def _lexical_terms(wording: Wording, analysis: QueryAnalysis) -> list[str]:
-    """Query tokens: region names (a filter), scope words and interrogatives cut, added glossary terms joined."""
+    """Query tokens: region names (a filter), scope words and interrogatives cut, added glossary terms joined.
+
+    Single characters are dropped when words remain: those jieba leaves alone in a question are mostly
+    light verbs and particles (能, 会, 去, 好, 里) that match everywhere and blur the ranking.
+    """
     query = wording.text
     for form in sorted(analysis.region_forms + analysis.scope_words, key=len, reverse=True):
         query = query.replace(form, " ")
-    return tokenize(INTERROGATIVES.sub(" ", query)) + tokenize(" ".join(wording.added))
+    tokens = tokenize(INTERROGATIVES.sub(" ", query)) + tokenize(" ".join(wording.added))
+    return [t for t in tokens if len(t) > 1] or tokens
 
 
 def spread_over_documents(ranked: list[tuple[str, float]], doc_of) -> list[tuple[str, float]]:

@@ -60,5 +60,6 @@ class QueryAnalysis:
     scope_words: tuple[str, ...] = ()  # 各地/分别…: say where to look, not what about (kept out of lexical terms)
     comparative: bool = False  # asks across documents (各地/分别/对比…): results are spread over documents
     document_facts: tuple[str, ...] = ()  # asks for the document's own date / number / issuer
-    count_patterns: tuple[str, ...] = ()  # regexes an answer to 'how many …' matches (numeral + measure + noun)
+    # Regexes the wording of an answer matches: 4所新优质学校 for 几所新优质学校, a percentage for a share, a year for 'when'
+    answer_patterns: tuple[str, ...] = ()
     asks_for_list: bool = False  # 哪些/哪几…: the answer is likely an enumeration (…、…、…)

@@ -20,7 +20,7 @@ from ingest.segment import split_sentences
 from retrieval.index import passages
 from retrieval.lexical import glossary, tokenize
 from retrieval.library import library_path
-from retrieval.query import count_patterns
+from retrieval.query import answer_patterns, count_patterns
 from retrieval.search import Retriever, _lexical_terms, document_wording
 from retrieval.store import LEGACY_KIND, collection_name, make_client
 from retrieval.types import SearchFilters
@@ -96,6 +96,29 @@ def test_how_many_questions_look_for_the_number_with_its_noun():
     assert all(p.search("再建2—3所新优质学校") for p in patterns)
     assert not any(p.search("建设一所九年一贯制学校") for p in patterns), "a number of something else"
     assert count_patterns("二道区怎样补充新教师?") == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "other"),
+    [
+        ("被帮扶的农村学校要占多大比例?", "帮扶覆盖面达到60%以上", "完成4所新优质学校建设"),
+        ("教师交流轮岗什么时候全面推开?", "到2018年全面推开", "全面推开教师交流轮岗"),
+    ],
+)
+def test_share_and_time_questions_look_for_a_percentage_or_a_date(question, answer, other):
+    patterns = [re.compile(p) for p in answer_patterns(question)]
+    assert patterns and any(p.search(answer) for p in patterns)
+    assert not any(p.search(other) for p in patterns)
+
+
+def test_a_question_about_the_document_date_is_no_time_shape():
+    assert answer_patterns("上海这份实施意见是哪天印发的?") == ()
+
+
+def test_a_which_year_question_is_about_content_not_the_document(retriever):
+    hits = retriever.search("山西的办学模式改革哪一年覆盖到所有县?", k=3)
+    assert hits[0].clause.path, "a content clause first, not the title block"
+    assert re.search(r"20\d\d年", hits[0].clause.text)
 
 
 def test_a_which_question_raises_clauses_that_enumerate(retriever):

@@ -186,10 +186,10 @@ def _variant_terms(question: str) -> tuple[tuple[str, str], ...]:
 def _names(term: str, canonical: str, question: str, words: set[str]) -> bool:
     """A variant of the canonical term occurs in the question; a short one (带, 师大) only as a word of it.
 
-    As a bare substring a short variant turns up inside other words (师大 in 教师大量). A variant that is
-    part of the canonical term (集团化 of 集团化办学) adds nothing: the question already says it, and adding
-    the longer term would only over-weight it.
+    As a bare substring a short variant turns up inside other words (师大 in 教师大量). A variant that is a
+    word of the canonical term (集团化 of 集团化办学) adds nothing: its search already matches the term, and
+    adding the longer term would only over-weight it. 带 is no word of 带动, so 带 does bring 带动 in.
     """
-    if term in canonical:
+    if term in tokenize(canonical):
         return False
     return term in question if len(term) > SHORT_VARIANT_CHARS else term in words

@@ -25,6 +25,7 @@ SHORT_LABEL_CHARS = 14
 LIST_FIT = 1.5  # for a 哪些… question, a sentence that lists (…、…、…) is likelier to be the answer
 _ENUMERATION = re.compile(r"哪几|几种|几类|几项|几个方面|哪些(?:种类|类型|形式|模式|方式|行动|途径|渠道)")
 RELATED_SHARE = 0.6  # clauses scoring below this share of the best one are not drawn on
+_FACT_NAMES = {"number": "文号", "date": "印发日期", "issuer": "发文机关"}
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ def ask(
     verdict = judge(resolved.text, analysis, hits, covered)
     if verdict.refuse:
         answer = _refusal(question, resolved.text, verdict.reason, hits)
+    elif analysis.document_facts and not analysis.comparative:
+        answer = document_fact_answer(question, resolved.text, hits[0], analysis.document_facts)
     else:
         items = sibling_items(hits[0]) if _ENUMERATION.search(resolved.text) and not analysis.comparative else []
         answer = compose(question, resolved.text, hits, analysis.comparative, scope_note, items)
@@ -104,6 +107,26 @@ def compose(
         parts = [f"{sentence.text}[{cite(sentence.hit)}]" for sentence in group]
         lines.append(f"{_doc_label(group[0].hit)}：{''.join(parts)}")
     return Answer(question, "\n".join(lines), False, tuple(citations.values()), resolved_question=resolved)
+
+
+def document_fact_answer(question: str, resolved: str, hit: Hit, facts: Sequence[str]) -> Answer:
+    """The document's own 文号 / date / issuer asked for, from its metadata, cited to the line that states it.
+
+    Said outright: a sentence picked from the title block would quote the title, not the fact asked for.
+    """
+    meta = hit.document.meta
+    values = {"number": meta.doc_number, "date": chinese_date(meta.date), "issuer": meta.issuer}
+    stated = [values[f] for f in facts if values.get(f)]
+    source = next((c for c in hit.document.clauses if stated and all(v in c.text for v in stated)), hit.clause)
+    citation = citation_for(Hit(hit.rank, hit.score, source, hit.document), 1)
+    parts = [f"{_FACT_NAMES[f]}为{values[f]}" if values.get(f) else f"文中未写明{_FACT_NAMES[f]}" for f in facts]
+    return Answer(question, f"{_doc_label(hit)}：{'，'.join(parts)}。[1]", False, (citation,), resolved_question=resolved)
+
+
+def chinese_date(iso: str) -> str:
+    """2015-11-12 -> 2015年11月12日 (as the documents write it); empty stays empty."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
+    return f"{match[1]}年{int(match[2])}月{int(match[3])}日" if match else iso
 
 
 def sibling_items(hit: Hit) -> list[Hit]:

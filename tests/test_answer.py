@@ -173,3 +173,19 @@ def test_llm_mode_through_ask_streams_and_checks_citations(retriever):
         assert refusal.abstained and len(server.requests) == 1  # refused before any LLM call
     finally:
         stop_stub(server, thread)
+
+
+@pytest.mark.parametrize(
+    ("question", "stated"),
+    [
+        ("二道区的规划文号是什么?", "文号为长二府发〔2014〕60号"),
+        ("上海的实施意见是哪天印发的?", "印发日期为2015年11月12日"),
+        ("葫芦岛这份通知的文号是多少?", "文中未写明文号"),
+    ],
+)
+def test_a_question_about_the_document_is_answered_with_the_fact(retriever, question, stated):
+    answer = ask(question, retriever)
+    assert not answer.abstained and stated in answer.answer, answer.answer
+    value = stated.removeprefix("文号为").removeprefix("印发日期为")
+    if not value.startswith("文中"):
+        assert value in answer.citations[0].text, "cited to the line that states it"

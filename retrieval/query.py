@@ -128,8 +128,11 @@ def document_facts(question: str) -> tuple[str, ...]:
 
 _PLACE = re.compile(r"([\u4e00-\u9fa5]{2,5}?)(省|市|县|自治州|自治区)")
 _LEADING_WORD = re.compile(r"^(?:关于|对于|对|在|从|与|和|及|向|据)")
+# Characters no place name the gazetteer may lack holds (和/于/来/从 do: 和田, 于都, 来宾, 从江): a name starts after them.
+_NOT_IN_NAME = re.compile(r".*[的到去在向往派赴跨与及或是了给把被让为]")
 _NOT_A_PLACE = re.compile(
-    r"^(?:[各本全我该此其每]|设区的|地级|城|县级|省级|市级|直辖|所在|所属|上级|下级|城乡|县域|区域|农村|乡镇)"
+    r"^(?:[各本全我该此其每外邻]|设区的|地级|城|县级|省级|市级|直辖|所在|所属|上级|下级|城乡|县域|区域|农村|乡镇|"
+    r"兄弟|其他|其它|别的|周边|附近|相邻)"
 )
 
 
@@ -138,8 +141,7 @@ def unlisted_places(question: str) -> list[str]:
     found = []
     for match in _PLACE.finditer(question):
         stem = match.group(1)
-        stem = stem[stem.rfind("的") + 1 :] if "的" in stem else stem
-        stem = _LEADING_WORD.sub("", stem)
+        stem = _LEADING_WORD.sub("", _NOT_IN_NAME.sub("", stem))
         if len(stem) >= 2 and not _NOT_A_PLACE.match(stem):
             found.append(stem + match.group(2))
     return found

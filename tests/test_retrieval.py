@@ -20,7 +20,7 @@ from ingest.segment import split_sentences
 from retrieval.index import passages
 from retrieval.lexical import glossary, tokenize
 from retrieval.library import library_path
-from retrieval.query import answer_patterns, count_patterns
+from retrieval.query import answer_patterns, count_patterns, unlisted_places
 from retrieval.search import Retriever, _lexical_terms, document_wording
 from retrieval.store import LEGACY_KIND, collection_name, make_client
 from retrieval.types import SearchFilters
@@ -333,3 +333,17 @@ def test_retrieval_cli_batch(indexed_settings, tmp_path, monkeypatch, capsys):
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["id"] for line in lines] == ["a", "b"]
     assert "地理位置相对就近" in lines[0]["hits"][0]["text"] and lines[1]["hits"] == []
+
+
+@pytest.mark.parametrize(
+    ("question", "places"),
+    [
+        ("绵阳市的学区怎么划分?", ["绵阳市"]),
+        ("我在榆林市教书,能交流吗?", ["榆林市"]),
+        ("能不能派老师到外县的学校去教书?", []),  # 外县 is any other county, not a place called 派老师到外
+        ("去邻县交流的老师有补贴吗?", []),
+        ("和兄弟县的学校怎么结对?", []),
+    ],
+)
+def test_place_names_the_gazetteer_lacks_are_read_without_the_words_before_them(question, places):
+    assert unlisted_places(question) == places

@@ -38,8 +38,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--dev", type=Path, default=DEFAULT_DEV, help="dev questions (JSONL)")
-    parser.add_argument("--holdout", type=Path, nargs="*", default=sorted(HOLDOUT_DIR.glob("holdout*.jsonl")),
-                        help="held-out question files, each reported beside dev (default: bench/data/holdout*.jsonl)")  # fmt: skip
+    parser.add_argument("--holdout", type=Path, nargs="*", default=sorted(HOLDOUT_DIR.glob("*.jsonl")),
+                        help="further question files, each reported beside dev (default: bench/data/*.jsonl)")  # fmt: skip
     parser.add_argument("--corpus", type=Path, default=REPO_ROOT / "corpus", help="seed corpus folder")
     parser.add_argument("--scale", type=int, default=100, help="scale factor of the synthetic corpus (default 100)")
     parser.add_argument("--no-scale", action="store_true", help="skip the scale run")
@@ -142,7 +142,7 @@ def retrieval_section(args, root: Path, settings, questions: list[dict], results
 def holdout_section(path: Path, settings, retriever, baseline, results: Results) -> None:
     """Retrieval, answers and compare on questions written apart from the dev set, to show how figures carry over."""
     questions = load_dev(path)
-    print(report.section(f"Held-out questions ({len(questions)}, {path.name})"), flush=True)
+    print(report.section(f"Questions written apart from the dev set ({len(questions)}, {path.name})"), flush=True)
     project = evaluate(project_search(retriever), questions)
     base = evaluate(baseline.search, questions)
     answers = run_answers(retriever, settings, questions, rounds=1)

@@ -185,6 +185,12 @@ def _variant_terms(question: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+@lru_cache(maxsize=1024)
+def _words(term: str) -> frozenset[str]:
+    """The search words of a glossary term (asked for every term of every group, on every question)."""
+    return frozenset(tokenize(term))
+
+
 def _names(term: str, canonical: str, question: str, words: set[str]) -> bool:
     """A variant of the canonical term occurs in the question; a short one (带, 师大) only as a word of it.
 
@@ -192,6 +198,6 @@ def _names(term: str, canonical: str, question: str, words: set[str]) -> bool:
     word of the canonical term (集团化 of 集团化办学) adds nothing: its search already matches the term, and
     adding the longer term would only over-weight it. 带 is no word of 带动, so 带 does bring 带动 in.
     """
-    if term in tokenize(canonical):
+    if term in _words(canonical):
         return False
     return term in question if len(term) > SHORT_VARIANT_CHARS else term in words

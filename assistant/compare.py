@@ -49,16 +49,22 @@ HEAD_WEIGHT = 2.0  # weight of the head's concepts in an 'A的B' topic, relative
 
 # Question framing around a topic: 各地/各文件 … 分别有什么要求/措施?
 _FRAME_HEAD = re.compile(
-    r"^(?:请问)?(?:各地区?|各省市?|各市县?|各区县|各份?文件|各政策|这些文件|几份文件|不同(?:地区|文件))?的?(?:对于?|在|关于|就)?"
+    r"^(?:请问)?(?:(?:各地区?|各省市?|各市县?|各区县|不同地区)(?:的?文件|的?政策)?|各份?文件|各政策|这些文件|几份文件|不同文件)?"
+    r"的?(?:分别|各自|都)?是?(?:怎样|怎么|如何)?(?:对于?|在|关于|就)?"
 )
 _FRAME_TAIL = re.compile(
-    r"(?:方面)?(?:分别|各自|都|又|具体)?(?:有|是|做了|作了|提出了?|作出了?)?"
-    r"(?:什么|哪些|怎样的?|何种|如何|怎么|多少)?的?(?:要求|规定|措施|做法|安排|举措|政策|部署|内容)?"
+    r"(?:方面)?(?:分别|各自|都|又|具体)?是?(?:有|做了|作了|提出了?|作出了?)?"
+    r"(?:什么|哪些|怎样的?|何种|如何|怎么|多少)?的?(?:要求|规定|措施|做法|安排|举措|政策|部署|内容)?的?"
     r"(?:分别|各自)?(?:是什么|有哪些|是多少|如何|怎样)?[?？。!！\s]*$"
 )
 # The search's interrogatives, plus framing a topic does without (哪些方面 goes whole: 方面 is no topic).
+# '(对)A开展B': B is what is asked about A (对改革工作开展督导检查 -> 督导检查)
+_DONE_TO = re.compile(r"^对?[^对]{2,}?(?:开展|进行|实施|做好)(.{2,})$")
 _QUESTION_WORDS = re.compile(rf"哪些方面|需要|分别|各自|{INTERROGATIVES.pattern}")
-_GENERIC_TOKENS = frozenset({"文件", "措施", "做法", "举措", "政策", "情况", "内容", "各地", "各个", "方面", "各自"})
+_GENERIC_TOKENS = frozenset(
+    {"文件", "措施", "做法", "举措", "政策", "情况", "内容", "各地", "各个", "方面", "各自", "安排", "规定", "要求", "部署",
+     "之间"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -138,8 +144,13 @@ def concept_weights(concepts: Sequence[Concept], library, head: str = "") -> dic
 
 
 def head_words(core: str) -> str:
-    """The head of an 'A的B' topic (B), when the topic has that shape; else empty."""
-    head = core.rsplit("的", 1)[1].strip() if "的" in core else ""
+    """The head of an 'A的B' or '(对)A开展B' topic (B: what is asked about A), when the topic has that shape."""
+    if "的" in core:
+        head = core.rsplit("的", 1)[1]
+    else:
+        done_to = _DONE_TO.search(core)
+        head = done_to.group(1) if done_to else ""
+    head = head.strip()
     return head if len(head) >= 2 else ""
 
 

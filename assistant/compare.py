@@ -57,9 +57,9 @@ _FRAME_TAIL = re.compile(
     r"(?:什么|哪些|怎样的?|何种|如何|怎么|多少)?的?(?:要求|规定|措施|做法|安排|举措|政策|部署|内容)?的?"
     r"(?:分别|各自)?(?:是什么|有哪些|是多少|如何|怎样)?[?？。!！\s]*$"
 )
-# The search's interrogatives, plus framing a topic does without (哪些方面 goes whole: 方面 is no topic).
 # '(对)A开展B': B is what is asked about A (对改革工作开展督导检查 -> 督导检查)
 _DONE_TO = re.compile(r"^对?[^对]{2,}?(?:开展|进行|实施|做好)(.{2,})$")
+# The search's interrogatives, plus framing a topic does without (哪些方面 goes whole: 方面 is no topic).
 _QUESTION_WORDS = re.compile(rf"哪些方面|需要|分别|各自|{INTERROGATIVES.pattern}")
 _GENERIC_TOKENS = frozenset(
     {"文件", "措施", "做法", "举措", "政策", "情况", "内容", "各地", "各个", "方面", "各自", "安排", "规定", "要求", "部署",

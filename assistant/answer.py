@@ -26,6 +26,10 @@ LIST_FIT = 1.5  # for a 哪些… question, a sentence that lists (…、…、�
 _ENUMERATION = re.compile(r"哪几|几种|几类|几项|几个方面|哪些(?:种类|类型|形式|模式|方式|行动|途径|渠道)")
 RELATED_SHARE = 0.6  # clauses scoring below this share of the best one are not drawn on
 _FACT_NAMES = {"number": "文号", "date": "印发日期", "issuer": "发文机关"}
+# A question about what something is for is answered by the sentence that says so (通过…实现…), which
+# seldom repeats the question's words: the lead clause's own such sentence joins the answer.
+_PURPOSE_QUESTION = re.compile(r"作用|目的|意义|好处|效果|为了什么|为什么")
+_PURPOSE_SENTENCE = re.compile(r"通过.{2,40}?(?:实现|达到|促进|提高|提升|推动|带动)|旨在|为了|目的是|以便|从而")
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,8 @@ def compose(
     context = [h for h in hits[:CONTEXT_CLAUSES] if comparative or h.score >= RELATED_SHARE * top]
     sentences = _ranked_sentences(resolved, context, comparative)
     chosen = _choose(sentences, comparative, context[0] if context else None)
+    if _PURPOSE_QUESTION.search(resolved) and not comparative:
+        chosen += _purpose_sentence(sentences, chosen)
     citations: dict[str, Citation] = {}
 
     def cite(hit: Hit) -> int:
@@ -242,6 +248,18 @@ def _choose(sentences: list[_Sentence], comparative: bool, top_hit: Hit | None) 
             length += len(sentence.text)
             docs.add(doc)
     return chosen
+
+
+def _purpose_sentence(sentences: list[_Sentence], chosen: list[_Sentence]) -> list[_Sentence]:
+    """The lead clause's sentence that states a purpose or effect, when the answer lacks one and it fits."""
+    if not chosen or any(_PURPOSE_SENTENCE.search(s.text) for s in chosen):
+        return []
+    lead = chosen[0].hit.clause.clause_id
+    length = sum(len(s.text) for s in chosen)
+    for sentence in sentences:
+        if sentence.hit.clause.clause_id == lead and sentence not in chosen and _PURPOSE_SENTENCE.search(sentence.text):
+            return [sentence] if length + len(sentence.text) <= MAX_ANSWER_CHARS else []
+    return []
 
 
 def _group_by_document(chosen: list[_Sentence]) -> list[list[_Sentence]]:

@@ -189,3 +189,10 @@ def test_a_question_about_the_document_is_answered_with_the_fact(retriever, ques
     value = stated.removeprefix("文号为").removeprefix("印发日期为")
     if not value.startswith("文中"):
         assert value in answer.citations[0].text, "cited to the line that states it"
+
+
+def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(retriever):
+    asked_for_purpose = ask("山西推行集团化办学能起到什么作用?", retriever)
+    assert "实现优质教育资源的放大和增值" in asked_for_purpose.answer, asked_for_purpose.answer
+    asked_how = ask("山西推行集团化办学的具体做法?", retriever)
+    assert "放大和增值" not in asked_how.answer, "the purpose sentence joins only when the purpose is asked"

@@ -14,6 +14,7 @@ from retrieval.types import Hit, QueryAnalysis
 
 MIN_COVERAGE = 0.25  # share of the question's content terms the best clauses must contain
 _NUMBER = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千万]+)\s*"
+_MONEY = r"(?:补贴|补助|津贴|工资|奖金|奖励金|经费|费用|交通费|生活费|钱)"
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,10 @@ class _Quantity:
 # are not checked; a sum of money, a head count or a duration must be stated with its unit.
 _QUANTITIES = (
     _Quantity(
-        re.compile(r"多少(万?元|钱)|金额|具体.{0,4}标准|发放标准|每[月年人]多少|补贴多少|工资多少"),
+        re.compile(
+            r"多少(万?元|钱)|金额|具体.{0,4}标准|发放标准|每[月年人]多少|"
+            rf"{_MONEY}.{{0,6}}(?:多少|几)|(?:多少|几).{{0,6}}{_MONEY}"
+        ),
         re.compile(_NUMBER + r"(?:万?元|块)"),
         "金额或发放标准",
     ),

@@ -64,6 +64,7 @@ def test_city_of_a_covered_province_uses_the_provincial_document(retriever):
     ("question", "reason"),
     [
         ("交流到农村学校的教师每月补贴多少元?", "金额"),
+        ("到农村任教的教师每月能发多少交通补助?", "金额"),  # the money noun, not 元, says a sum is asked
         # Clauses do give head counts (1-2名学科带头人), but none gives one of what is asked.
         ("集团化办学的学校每个教研组最多能有多少人?", "人数"),
         ("绵阳市对集团化办学有哪些规定?", "绵阳市"),  # a city missing from the gazetteer

@@ -2,22 +2,29 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+APP_STAMP := $(VENV)/.installed-app
+TEST_STAMP := $(VENV)/.installed-test
 PORT ?= 8501
 
-.PHONY: run test bench index lint clean system-deps
+.PHONY: run test test-fast bench index lint clean system-deps
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
-# Reinstall only when the dependency list changes.
-$(STAMP): pyproject.toml | $(BIN)/python
+# What the app needs, and nothing more: a user's first `make run` installs no torch, browser driver or test model.
+# Reinstalled only when the dependency list changes.
+$(APP_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $(APP_STAMP)
+
+# The tests also exercise the optional sentence-transformers embedder (torch, a test model) and a real browser.
+$(TEST_STAMP): $(APP_STAMP)
 	$(BIN)/pip install -q -e '.[st,test]'
-	touch $(STAMP)
+	touch $(TEST_STAMP)
 
 # Incremental: builds the index when missing, takes in files added to corpus/ by hand, updates an index
 # of an older format, and costs about a second when nothing changed.
-index: $(STAMP)
+index: $(APP_STAMP)
 	$(BIN)/python -m ingest
 
 run: index
@@ -31,13 +38,17 @@ system-deps:
 	    chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils >/dev/null; \
 	fi
 
-test: $(STAMP) system-deps
+test: $(TEST_STAMP) system-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
-bench: $(STAMP)
+# The edit loop: every test but the browser ones.
+test-fast: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not e2e"
+
+bench: $(APP_STAMP)
 	$(BIN)/python -m bench
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 
 clean:

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assistant import view
 from assistant.types import Answer, Citation, Comparison, Target, Turn
 from errors import IndexMissing, PolicyError
 from ingest.types import Document
 from retrieval.library import Library, load_library
 from retrieval.types import SearchFilters
 from settings import Settings, get_settings
+from ui import view
 
 if TYPE_CHECKING:  # heavy stage modules are imported where first used
     from assistant.brief import Briefing
@@ -90,7 +90,7 @@ def current_library(settings: Settings) -> Library:
 
 def first_build(settings: Settings) -> None:
     """Ingest the corpus folder on the first start, showing progress."""
-    from ingest.upload import build_index
+    from retrieval.upload import build_index
 
     note = st.info("首次启动：正在从文件夹建立索引，请稍候…")
     bar = st.progress(0.0)
@@ -367,7 +367,7 @@ def library_page(library: Library, filters: SearchFilters, settings: Settings) -
 
 def upload_section(settings: Settings) -> None:
     """Drag-and-drop upload of several files, ingested at once with a progress bar."""
-    from ingest.upload import import_uploads
+    from retrieval.upload import import_uploads
 
     st.markdown("##### 上传文件")
     round_ = st.session_state.setdefault("upload_round", 0)
@@ -411,7 +411,7 @@ def remove_section(library: Library, settings: Settings) -> None:
 
 def remove_document_now(doc_id: str, settings: Settings) -> None:
     """Button callback: remove the document and reset the picker."""
-    from ingest.upload import delete_document
+    from retrieval.upload import delete_document
 
     try:
         doc = delete_document(doc_id, settings)

@@ -9,9 +9,10 @@ from dataclasses import dataclass, replace
 from assistant.evidence import judge, province_fallback
 from assistant.followup import resolve
 from assistant.types import Answer, Citation, Turn
-from ingest.segment import NUMBER_PREFIX, numbering_level, split_sentences
-from retrieval.lexical import tokenize
-from retrieval.query import LIST_QUESTION
+from policytext.dates import chinese_date
+from policytext.numbering import is_outline_level, numbering_level, strip_number
+from policytext.question import PURPOSE_SENTENCE, QueryAnalysis
+from policytext.sentences import split_sentences
 from retrieval.search import Retriever
 from retrieval.types import Hit, SearchFilters
 from settings import Settings
@@ -23,13 +24,8 @@ MAX_ANSWER_CHARS = 280
 MAX_SENTENCES = 3
 SHORT_LABEL_CHARS = 14
 LIST_FIT = 1.5  # for a 哪些… question, a sentence that lists (…、…、…) is likelier to be the answer
-_ENUMERATION = re.compile(r"哪几|几种|几类|几项|几个方面|哪些(?:种类|类型|形式|模式|方式|行动|途径|渠道)")
 RELATED_SHARE = 0.6  # clauses scoring below this share of the best one are not drawn on
 _FACT_NAMES = {"number": "文号", "date": "印发日期", "issuer": "发文机关"}
-# A question about what something is for is answered by the sentence that says so (通过…实现…), which
-# seldom repeats the question's words: the lead clause's own such sentence joins the answer.
-_PURPOSE_QUESTION = re.compile(r"作用|目的|意义|好处|效果|为了什么|为什么")
-_PURPOSE_SENTENCE = re.compile(r"通过.{2,40}?(?:实现|达到|促进|提高|提升|推动|带动)|旨在|为了|目的是|以便|从而")
 
 
 @dataclass(frozen=True)
@@ -59,16 +55,16 @@ def ask(
         scope_note = f"文库中没有{missing}的文件，以下依据{province}的规定（适用于其辖区）。"
         analysis = replace(analysis, unknown_regions=())
     scope_note = scope_note or _lower_level_note(analysis, retriever)
-    hits = retriever.search(resolved.text, k=SEARCH_K, filters=filters)
+    hits = retriever.search(resolved.text, k=SEARCH_K, filters=filters, analysis=analysis)
     covered = sorted({d.meta.region for d in retriever.library.documents.values() if d.meta.region})
-    verdict = judge(resolved.text, analysis, hits, covered)
+    verdict = judge(analysis, hits, covered)
     if verdict.refuse:
         answer = _refusal(question, resolved.text, verdict.reason, hits)
     elif analysis.document_facts and not analysis.comparative:
         answer = document_fact_answer(question, resolved.text, hits[0], analysis.document_facts)
     else:
-        items = sibling_items(hits[0]) if _ENUMERATION.search(resolved.text) and not analysis.comparative else []
-        answer = compose(question, resolved.text, hits, analysis.comparative, scope_note, items)
+        items = sibling_items(hits[0]) if analysis.asks_for_kinds and not analysis.comparative else []
+        answer = compose(question, analysis, hits, scope_note, items)
     if answer.abstained or settings.answer_mode != "llm" or not settings.llm_configured:
         if on_token:
             on_token(answer.answer)
@@ -79,23 +75,19 @@ def ask(
 
 
 def compose(
-    question: str,
-    resolved: str,
-    hits: list[Hit],
-    comparative: bool = False,
-    note: str = "",
-    items: list[Hit] | None = None,
+    question: str, analysis: QueryAnalysis, hits: list[Hit], note: str = "", items: list[Hit] | None = None
 ) -> Answer:
     """The extractive answer: the most direct sentence first, the rest grouped by document, each with [n].
 
-    ``items``: for a question asking which kinds/ways there are, the sibling items of the best clause,
-    listed by their headings before the detail.
+    ``analysis`` is that of the question as resolved against the conversation. ``items``: for a question
+    asking which kinds/ways there are, the sibling items of the best clause, listed by their headings first.
     """
+    comparative = analysis.comparative
     top = hits[0].score if hits else 0.0
     context = [h for h in hits[:CONTEXT_CLAUSES] if comparative or h.score >= RELATED_SHARE * top]
-    sentences = _ranked_sentences(resolved, context, comparative)
+    sentences = _ranked_sentences(analysis, context)
     chosen = _choose(sentences, comparative, context[0] if context else None)
-    if _PURPOSE_QUESTION.search(resolved) and not comparative:
+    if analysis.asks_for_purpose and not comparative:
         chosen += _purpose_sentence(sentences, chosen)
     citations: dict[str, Citation] = {}
 
@@ -112,7 +104,7 @@ def compose(
     for group in _group_by_document(chosen):
         parts = [f"{sentence.text}[{cite(sentence.hit)}]" for sentence in group]
         lines.append(f"{_doc_label(group[0].hit)}：{''.join(parts)}")
-    return Answer(question, "\n".join(lines), False, tuple(citations.values()), resolved_question=resolved)
+    return Answer(question, "\n".join(lines), False, tuple(citations.values()), resolved_question=analysis.text)
 
 
 def document_fact_answer(question: str, resolved: str, hit: Hit, facts: Sequence[str]) -> Answer:
@@ -126,19 +118,15 @@ def document_fact_answer(question: str, resolved: str, hit: Hit, facts: Sequence
     source = next((c for c in hit.document.clauses if stated and all(v in c.text for v in stated)), hit.clause)
     citation = citation_for(Hit(hit.rank, hit.score, source, hit.document), 1)
     parts = [f"{_FACT_NAMES[f]}为{values[f]}" if values.get(f) else f"文中未写明{_FACT_NAMES[f]}" for f in facts]
-    return Answer(question, f"{_doc_label(hit)}：{'，'.join(parts)}。[1]", False, (citation,), resolved_question=resolved)
-
-
-def chinese_date(iso: str) -> str:
-    """2015-11-12 -> 2015年11月12日 (as the documents write it); empty stays empty."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
-    return f"{match[1]}年{int(match[2])}月{int(match[3])}日" if match else iso
+    text = f"{_doc_label(hit)}：{'，'.join(parts)}。[1]"
+    return Answer(question, text, False, (citation,), resolved_question=resolved)
 
 
 def sibling_items(hit: Hit) -> list[Hit]:
     """The numbered items that stand beside the hit's clause under the same heading (itself included)."""
     path = hit.clause.path
-    if len(path) < 2 or numbering_level(path[-1]) in (None, 0):
+    level = numbering_level(path[-1]) if path else None
+    if len(path) < 2 or level is None or is_outline_level(level):
         return []
     seen: dict[str, Hit] = {}
     for clause in hit.document.clauses:
@@ -149,7 +137,7 @@ def sibling_items(hit: Hit) -> list[Hit]:
 
 def _item_label(hit: Hit) -> str:
     """An item's heading, cut at its first comma when the heading runs on (一是引入名师机制,在… → 一是引入名师机制)."""
-    label = NUMBER_PREFIX.sub("", hit.clause.path[-1]).rstrip("…")
+    label = strip_number(hit.clause.path[-1]).rstrip("…")
     head = re.split(r"[,，]", label, maxsplit=1)[0]
     return head if len(head) >= 4 else label
 
@@ -168,18 +156,7 @@ def _lower_level_note(analysis, retriever: Retriever) -> str:
 
 def citation_for(hit: Hit, n: int) -> Citation:
     """A numbered citation of a hit's clause."""
-    meta = hit.document.meta
-    return Citation(
-        n=n,
-        clause_id=hit.clause.clause_id,
-        doc_id=hit.document.doc_id,
-        source=hit.document.source,
-        title=meta.title,
-        doc_number=meta.doc_number,
-        date=meta.date,
-        heading=hit.clause.heading,
-        text=hit.clause.text,
-    )
+    return Citation(document=hit.document, clause=hit.clause, n=n)
 
 
 def _refusal(question: str, resolved: str, reason: str, hits: list[Hit]) -> Answer:
@@ -194,14 +171,14 @@ def _with_citation_scope(filters: SearchFilters | None, citation: Citation | Non
     return replace(filters or SearchFilters(), doc_ids=(citation.doc_id,))
 
 
-def _ranked_sentences(question: str, hits: list[Hit], comparative: bool = False) -> list[_Sentence]:
-    """Sentences of the hits by question-word overlap times the hit's standing (squared).
+def _ranked_sentences(analysis: QueryAnalysis, hits: list[Hit]) -> list[_Sentence]:
+    """Sentences of the hits by overlap with the question's words times the hit's standing (squared).
 
     A hit stands against the best hit overall, or for a comparative question against the best of its own
     document: each document's provisions are weighed on their own, not against another document's.
     """
-    terms = set(tokenize(question))
-    asks_for_list = bool(LIST_QUESTION.search(question))
+    terms = set(analysis.words)
+    comparative = analysis.comparative
     if not hits:
         return []
     best_of_doc: dict[str, float] = {}
@@ -212,11 +189,11 @@ def _ranked_sentences(question: str, hits: list[Hit], comparative: bool = False)
     for hit in hits:
         top = best_of_doc[hit.document.doc_id if comparative else ""] or 1.0
         for raw in split_sentences(hit.clause.text):
-            text = NUMBER_PREFIX.sub("", raw.strip().replace("\n", ""))
+            text = strip_number(raw.strip().replace("\n", ""))
             if len(text) < 8 or _is_heading_label(text, hit):
                 continue
             overlap = sum(len(t) for t in terms if t in text)
-            fit = LIST_FIT if asks_for_list and text.count("、") >= 2 else 1.0
+            fit = LIST_FIT if analysis.asks_for_list and text.count("、") >= 2 else 1.0
             out.append(_Sentence(text, hit, overlap * fit * (hit.score / top) ** 2))
     return sorted(out, key=lambda s: -s.score)
 
@@ -226,7 +203,7 @@ def _is_heading_label(text: str, hit: Hit) -> bool:
     label = hit.clause.path[-1] if hit.clause.path else ""
     if len(text) > SHORT_LABEL_CHARS:
         return False
-    return bool(label) and NUMBER_PREFIX.sub("", label).rstrip("…").startswith(text.rstrip("。；;：:"))
+    return bool(label) and strip_number(label).rstrip("…").startswith(text.rstrip("。；;：:"))
 
 
 def _choose(sentences: list[_Sentence], comparative: bool, top_hit: Hit | None) -> list[_Sentence]:
@@ -252,12 +229,12 @@ def _choose(sentences: list[_Sentence], comparative: bool, top_hit: Hit | None) 
 
 def _purpose_sentence(sentences: list[_Sentence], chosen: list[_Sentence]) -> list[_Sentence]:
     """The lead clause's sentence that states a purpose or effect, when the answer lacks one and it fits."""
-    if not chosen or any(_PURPOSE_SENTENCE.search(s.text) for s in chosen):
+    if not chosen or any(PURPOSE_SENTENCE.search(s.text) for s in chosen):
         return []
     lead = chosen[0].hit.clause.clause_id
     length = sum(len(s.text) for s in chosen)
     for sentence in sentences:
-        if sentence.hit.clause.clause_id == lead and sentence not in chosen and _PURPOSE_SENTENCE.search(sentence.text):
+        if sentence.hit.clause.clause_id == lead and sentence not in chosen and PURPOSE_SENTENCE.search(sentence.text):
             return [sentence] if length + len(sentence.text) <= MAX_ANSWER_CHARS else []
     return []
 

@@ -11,36 +11,39 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.compare import compare, topic_terms
-from assistant.types import Comparison
+from assistant.types import Cited, Comparison, OfDocument
 from errors import BadQuery
 from retrieval.types import SearchFilters
 
 
 @dataclass(frozen=True)
-class Source:
+class Source(OfDocument):
     """One document in the source list: the number quotes cite it by, and how to find it."""
 
-    n: int
-    doc_id: str
-    title: str
-    issuer: str
-    doc_number: str
-    date: str
-    region: str
-    file: str
+    n: int = 0
+
+    @property
+    def issuer(self) -> str:
+        """The document's issuing organ."""
+        return self.document.meta.issuer
+
+    def to_json(self) -> dict:
+        """JSON-ready dict."""
+        fields = ("n", "doc_id", "title", "issuer", "doc_number", "date", "region")
+        return {**{name: getattr(self, name) for name in fields}, "file": self.source}
 
 
 @dataclass(frozen=True)
-class Quote:
+class Quote(Cited):
     """One quoted clause: where it comes from and the source number it cites."""
 
-    n: int
-    region: str
-    title: str
-    heading: str
-    text: str
-    clause_id: str
-    score: float
+    n: int = 0
+    score: float = 0.0
+
+    def to_json(self) -> dict:
+        """JSON-ready dict."""
+        fields = ("n", "region", "title", "heading", "text", "clause_id", "score")
+        return {name: getattr(self, name) for name in fields}
 
 
 @dataclass(frozen=True)
@@ -72,10 +75,10 @@ class Briefing:
             "title": self.title,
             "date": self.date,
             "sections": [
-                {"topic": s.topic, "comparison": s.comparison.to_json(), "quotes": [q.__dict__ for q in s.quotes]}
+                {"topic": s.topic, "comparison": s.comparison.to_json(), "quotes": [q.to_json() for q in s.quotes]}
                 for s in self.sections
             ],
-            "sources": [s.__dict__ for s in self.sources],
+            "sources": [s.to_json() for s in self.sources],
         }
 
 
@@ -121,18 +124,13 @@ def _sources(comparisons: Sequence[Comparison], library) -> tuple[Source, ...]:
         for row in c.rows:
             if row.covered and row.doc_id not in seen:
                 seen.append(row.doc_id)
-    out = []
-    for n, doc_id in enumerate(seen, start=1):
-        doc = library.documents[doc_id]
-        m = doc.meta
-        out.append(Source(n, doc_id, m.title, m.issuer, m.doc_number, m.date, m.region, doc.source))
-    return tuple(out)
+    return tuple(Source(library.documents[doc_id], n) for n, doc_id in enumerate(seen, start=1))
 
 
 def _quotes(c: Comparison, number: dict[str, int]) -> tuple[Quote, ...]:
     """A comparison's clauses as quotes, row (region) by row, each citing its document's source number."""
     return tuple(
-        Quote(number[row.doc_id], row.region, row.title, cl.heading, cl.text, cl.clause_id, cl.score)
+        Quote(cl.document, cl.clause, number[row.doc_id], cl.score)
         for row in c.rows
         for cl in row.clauses
     )

@@ -28,15 +28,16 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from assistant.evidence import province_fallback
 from assistant.types import ComparedClause, Comparison, ComparisonRow
 from errors import BadQuery
-from ingest.clean import normalize_for_match
 from ingest.types import Clause, Document
-from retrieval.lexical import glossary, tokenize
-from retrieval.query import INTERROGATIVES, doc_ids_for_regions, library_regions, region_forms
+from policytext.lexicon import glossary, parts_of
+from policytext.places import region_forms
+from policytext.question import core_topic, topic_head, topic_tokens
+from policytext.sentences import normalize_for_match
+from retrieval.query import doc_ids_for_regions, library_regions
 from retrieval.search import matches_filters
 from retrieval.types import SearchFilters
 
@@ -46,26 +47,6 @@ PART_CREDIT = 0.4  # a compound named only in part (统一管理 vs 整体管理
 COVERAGE_WEIGHT = 0.7  # relevance = 0.7 × coverage + 0.3 × relative search score
 MAX_PER_DOC = 3
 HEAD_WEIGHT = 2.0  # weight of the head's concepts in an 'A的B' topic, relative to the modifier's
-
-# Question framing around a topic: 各地/各文件 … 分别有什么要求/措施?
-_FRAME_HEAD = re.compile(
-    r"^(?:请问)?(?:(?:各地区?|各省市?|各市县?|各区县|不同地区)(?:的?文件|的?政策)?|各份?文件|各政策|这些文件|几份文件|不同文件)?"
-    r"的?(?:分别|各自|都)?是?(?:怎样|怎么|如何)?(?:对于?|在|关于|就)?"
-)
-_FRAME_TAIL = re.compile(
-    r"(?:方面)?(?:分别|各自|都|又|具体)?是?(?:有|做了|作了|提出了?|作出了?)?"
-    r"(?:什么|哪些|怎样的?|何种|如何|怎么|多少)?的?(?:要求|规定|措施|做法|安排|举措|政策|部署|内容)?的?"
-    r"(?:分别|各自)?(?:是什么|有哪些|是多少|如何|怎样)?[?？。!！\s]*$"
-)
-# '(对)A开展B': B is what is asked about A (对改革工作开展督导检查 -> 督导检查)
-_DONE_TO = re.compile(r"^对?[^对]{2,}?(?:开展|进行|实施|做好)(.{2,})$")
-# The search's interrogatives, plus framing a topic does without (哪些方面 goes whole: 方面 is no topic).
-_QUESTION_WORDS = re.compile(rf"哪些方面|需要|分别|各自|{INTERROGATIVES.pattern}")
-_GENERIC_TOKENS = frozenset(
-    {"文件", "措施", "做法", "举措", "政策", "情况", "内容", "各地", "各个", "方面", "各自", "安排", "规定", "要求", "部署",
-     "之间"}
-)  # fmt: skip
-
 
 @dataclass(frozen=True)
 class Concept:
@@ -88,18 +69,12 @@ def compare(topic: str, retriever, filters: SearchFilters | None = None, per_doc
     docs = documents_in_scope(library, filters, analysis)
     per_doc = max(1, min(per_doc, MAX_PER_DOC))
     query = core_topic(topic)
-    weights = concept_weights(concepts, library, head_words(query))
-    head = [c for c in concepts if c.name in head_words(query)]
-    rows = [_row(doc, _best_clauses(doc, query, concepts, weights, head, retriever, per_doc)) for doc in docs]
+    head_text = topic_head(query)
+    weights = concept_weights(concepts, library, head_text)
+    head = [c for c in concepts if c.name in head_text]
+    search = _DocumentSearch(retriever, query)
+    rows = [ComparisonRow(doc, tuple(_best_clauses(doc, concepts, weights, head, search, per_doc))) for doc in docs]
     return Comparison(topic=topic.strip(), rows=tuple(rows))
-
-
-def core_topic(topic: str) -> str:
-    """'各地对组织领导分别有什么要求?' -> '组织领导' (the text itself when nothing would be left)."""
-    text = (topic or "").strip()
-    core = _FRAME_TAIL.sub("", _FRAME_HEAD.sub("", text, count=1), count=1)
-    core = _QUESTION_WORDS.sub(" ", core).strip(" ,，、。?？")
-    return re.sub(r"\s+", " ", core) or text
 
 
 def topic_terms(topic: str) -> list[str]:
@@ -107,7 +82,7 @@ def topic_terms(topic: str) -> list[str]:
     text = (topic or "").strip()
     if not text:
         raise BadQuery("Empty topic", zh="请输入要对比的主题。")
-    tokens = _content_tokens(core_topic(text)) or _content_tokens(text)
+    tokens = topic_tokens(core_topic(text)) or topic_tokens(text)
     if not tokens:
         raise BadQuery(f"No content words in topic {text[:20]!r}", zh="主题中没有可检索的实际内容,请换个说法。")
     return tokens
@@ -121,9 +96,10 @@ def topic_concepts(topic: str, library=None, named_regions: Sequence[str] = ()) 
     kept = [t for t in tokens if not any(t in r for r in regions)] or tokens
     maximal = [t for t in kept if not any(t != o and t in o for o in kept)]
     concepts = []
+    forms = glossary().forms
     for word in dict.fromkeys(maximal):
-        parts = tuple(_forms(p) for p in _parts(word, kept))
-        concepts.append(Concept(word, _forms(word), parts if len(parts) > 1 else ()))
+        parts = tuple(forms(p) for p in parts_of(word, kept))
+        concepts.append(Concept(word, forms(word), parts if len(parts) > 1 else ()))
     return concepts
 
 
@@ -141,17 +117,6 @@ def concept_weights(concepts: Sequence[Concept], library, head: str = "") -> dic
         weight = math.log(1 + n / (df + 0.5))
         weights[concept.name] = weight * (HEAD_WEIGHT if head and concept.name in head else 1.0)
     return weights
-
-
-def head_words(core: str) -> str:
-    """The head of an 'A的B' or '(对)A开展B' topic (B: what is asked about A), when the topic has that shape."""
-    if "的" in core:
-        head = core.rsplit("的", 1)[1]
-    else:
-        done_to = _DONE_TO.search(core)
-        head = done_to.group(1) if done_to else ""
-    head = head.strip()
-    return head if len(head) >= 2 else ""
 
 
 def coverage(clause: Clause, concepts: Sequence[Concept], weights: dict[str, float]) -> float:
@@ -207,17 +172,30 @@ def documents_in_scope(library, filters: SearchFilters | None, analysis=None) ->
     return docs
 
 
+class _DocumentSearch:
+    """The topic searched within one document at a time, its question analysed once for all documents."""
+
+    def __init__(self, retriever, query: str):
+        self._retriever = retriever
+        self._query = query
+        self._analysis = retriever.analyze(query)
+
+    def hits(self, doc: Document, k: int):
+        """The topic's k best clauses of ``doc``."""
+        only = SearchFilters(doc_ids=(doc.doc_id,))
+        return self._retriever.search(self._query, k=k, filters=only, analysis=self._analysis)
+
+
 def _best_clauses(
     doc: Document,
-    query: str,
     concepts: Sequence[Concept],
     weights: dict[str, float],
     head: Sequence[Concept],
-    retriever,
+    search: _DocumentSearch,
     per_doc: int,
 ) -> list[ComparedClause]:
     """A document's clauses on topic, ranked by relevance (coverage first, then search score), best per_doc."""
-    hits = retriever.search(query, k=max(len(doc.clauses), per_doc), filters=SearchFilters(doc_ids=(doc.doc_id,)))
+    hits = search.hits(doc, max(len(doc.clauses), per_doc))
     if not hits:
         return []
     top = max(h.score for h in hits) or 1.0
@@ -228,10 +206,7 @@ def _best_clauses(
             relevance = COVERAGE_WEIGHT * cov + (1 - COVERAGE_WEIGHT) * h.score / top
             scored.append((relevance, h))
     scored.sort(key=lambda item: (-item[0], item[1].rank))
-    return [
-        ComparedClause(h.clause.clause_id, h.clause.heading, h.clause.text, round(rel, 4))
-        for rel, h in scored[:per_doc]
-    ]
+    return [ComparedClause(h.document, h.clause, round(rel, 4)) for rel, h in scored[:per_doc]]
 
 
 def _on_topic(clause: Clause, cov: float, concepts: Sequence[Concept], head: Sequence[Concept]) -> bool:
@@ -246,58 +221,6 @@ def _on_topic(clause: Clause, cov: float, concepts: Sequence[Concept], head: Seq
         return True
     names_head_in_part = any(mention_score(text, c) > 0 for c in head)
     return cov >= MIN_COVERAGE and names_head_in_part and _text_mentions_any(clause, concepts)
-
-
-def _row(doc: Document, clauses: list[ComparedClause]) -> ComparisonRow:
-    """A document and its clauses on topic -> a comparison row."""
-    m = doc.meta
-    return ComparisonRow(doc.doc_id, m.title, m.region, m.doc_number, m.date, doc.source, tuple(clauses))
-
-
-def _content_tokens(text: str) -> list[str]:
-    """Tokens of text without single characters and framing words (文件, 措施 …) unless nothing else is left.
-
-    Adjacent single characters that jieba split off are joined back (校长任用 -> 校长, 任, 用 -> 校长, 任用).
-    """
-    tokens = [t for t in _join_singles(tokenize(text), text) if len(t) > 1 or not re.fullmatch(r"[\u4e00-\u9fff]", t)]
-    content = [t for t in tokens if t not in _GENERIC_TOKENS]
-    return list(dict.fromkeys(content or tokens))
-
-
-def _join_singles(tokens: list[str], text: str) -> list[str]:
-    """Join runs of single CJK characters that stand side by side in text into one token."""
-    out: list[str] = []
-    joinable = False  # the last token in out was built from single characters
-    for t in tokens:
-        single = len(t) == 1 and bool(re.fullmatch(r"[\u4e00-\u9fff]", t))
-        if single and joinable and out[-1] + t in text:
-            out[-1] += t
-        else:
-            out.append(t)
-            joinable = single
-    return out
-
-
-def _parts(word: str, tokens: Sequence[str]) -> list[str]:
-    """A compound's parts: the other tokens inside it, left to right without overlap (组织领导 -> 组织, 领导)."""
-    inside = sorted((t for t in tokens if t != word and t in word), key=lambda t: (word.find(t), -len(t)))
-    parts, pos = [], 0
-    for t in inside:
-        at = word.find(t, pos)
-        if at >= pos:
-            parts.append(t)
-            pos = at + len(t)
-    return parts if "".join(parts) == word else []
-
-
-@lru_cache(maxsize=512)
-def _forms(word: str) -> tuple[str, ...]:
-    """A word and its glossary synonyms of two or more characters, normalized for matching."""
-    forms = [word]
-    for group in glossary()["groups"]:
-        if word in group:
-            forms += [t for t in group if len(t) >= 2]
-    return tuple(dict.fromkeys(normalize_for_match(f).lower() for f in forms))
 
 
 def _parts_close(text: str, parts: Sequence[Sequence[str]]) -> bool:

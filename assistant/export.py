@@ -16,6 +16,7 @@ from docx.shared import Pt
 from assistant.brief import Briefing, BriefSection
 from assistant.types import Comparison, ComparisonRow
 from errors import OutputError
+from policytext.numerals import chinese_numeral
 from retrieval.library import atomic_write_bytes
 
 NOT_COVERED = "未涉及"
@@ -106,7 +107,7 @@ def briefing_markdown(b: Briefing) -> str:
     """Briefing -> Markdown: title and date, per topic quotes region by region and a table, then sources."""
     lines = [f"# {b.title}", "", f"生成日期:{b.date}", ""]
     for i, section in enumerate(b.sections, start=1):
-        lines += [f"## {_cn_ordinal(i)}、{section.topic}", ""]
+        lines += [f"## {chinese_numeral(i)}、{section.topic}", ""]
         for region, quotes in _by_region(section):
             lines += [f"### {region}", ""]
             for q in quotes:
@@ -120,8 +121,8 @@ def briefing_markdown(b: Briefing) -> str:
     lines += ["## 来源", ""]
     for s in b.sources:
         lines.append(
-            f"{s.n}. 《{s.title}》,{_or_missing(s.issuer)},{_or_missing(s.doc_number)},"
-            f"{_or_missing(s.date)},文件:{s.file}"
+            f"{s.n}. 《{s.title}》,{or_missing(s.issuer)},{or_missing(s.doc_number)},"
+            f"{or_missing(s.date)},文件:{s.source}"
         )
     return "\n".join(lines) + "\n"
 
@@ -132,7 +133,7 @@ def briefing_docx(b: Briefing) -> bytes:
     d.add_heading(b.title, level=0)
     d.add_paragraph(f"生成日期:{b.date}")
     for i, section in enumerate(b.sections, start=1):
-        d.add_heading(f"{_cn_ordinal(i)}、{section.topic}", level=1)
+        d.add_heading(f"{chinese_numeral(i)}、{section.topic}", level=1)
         for region, quotes in _by_region(section):
             d.add_heading(region, level=2)
             for q in quotes:
@@ -145,8 +146,8 @@ def briefing_docx(b: Briefing) -> bytes:
     d.add_heading("来源", level=1)
     for s in b.sources:
         d.add_paragraph(
-            f"[{s.n}] 《{s.title}》,发文机关:{_or_missing(s.issuer)},文号:{_or_missing(s.doc_number)},"
-            f"日期:{_or_missing(s.date)},文件:{s.file}"
+            f"[{s.n}] 《{s.title}》,发文机关:{or_missing(s.issuer)},文号:{or_missing(s.doc_number)},"
+            f"日期:{or_missing(s.date)},文件:{s.source}"
         )
     return _docx_bytes(d)
 
@@ -162,7 +163,7 @@ def _coverage_note(c: Comparison) -> list[str]:
 
 def _row_meta(row: ComparisonRow) -> list[str]:
     """Region, title, 文号, date of a row ('—' where the document does not say)."""
-    return [_or_missing(row.region), row.title, _or_missing(row.doc_number), _or_missing(row.date)]
+    return [or_missing(row.region), row.title, or_missing(row.doc_number), or_missing(row.date)]
 
 
 def _clause_lines(row: ComparisonRow) -> list[str]:
@@ -200,23 +201,14 @@ def _heading_note(heading: str) -> str:
     return f" {heading}" if heading else ""
 
 
-def _or_missing(value: str) -> str:
-    """Empty metadata -> '—'."""
+def or_missing(value: str) -> str:
+    """Empty metadata -> '—' (the document does not say)."""
     return value or MISSING
 
 
 def _md_row(cells: Iterable[str]) -> str:
     """Cells -> one Markdown table row, with pipes and line breaks escaped."""
     return "| " + " | ".join(str(c).replace("|", "\\|").replace("\n", "<br>") for c in cells) + " |"
-
-
-def _cn_ordinal(n: int) -> str:
-    """1 -> 一, 12 -> 十二 (section numbers)."""
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
 def _new_document() -> docx.Document:

@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.types import Citation, Turn
-from ingest.meta import find_places
-from retrieval.query import region_forms
+from policytext.numerals import ordinal_value
+from policytext.places import find_places, region_forms
 
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _ORDINAL = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:条|点|项|个|款|部分)")
 _ANAPHORA = re.compile(r"^(?:那么?|那个|这个|这些|那些|这|它|其|上述|以上|还有|另外|那边|该)")
 _TRAILING = re.compile(r"(?:呢|吗|么)?[?？。!！\s]*$")
@@ -70,6 +69,6 @@ def _ordinal_citation(question: str, previous: Turn) -> Citation | None:
     if not match:
         return None
     token = match.group(1)
-    n = int(token) if token.isdigit() else _CN_DIGITS.get(token, 0)
+    n = ordinal_value(token) or 0
     citations = previous.answer.citations or previous.answer.nearby
     return next((c for c in citations if c.n == n), citations[n - 1] if 0 < n <= len(citations) else None)

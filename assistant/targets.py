@@ -14,14 +14,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.types import Target
-from ingest.segment import split_sentences
 from ingest.types import Clause, Document
-from retrieval.query import region_named
+from policytext.dates import BRACKETED_YEAR_NUMBER, YEAR_RANGE, YEAR_WITH_UNIT
+from policytext.numerals import ARABIC_NUMERAL as _AR_NUM
+from policytext.numerals import NUMERAL as _NUM
+from policytext.numerals import parse_number
+from policytext.places import COUNTY, region_named
+from policytext.sentences import split_sentences
 
-_CN_DIGITS = dict(zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
-_CN_NUM = "[零〇一二两三四五六七八九十百]+"
-_AR_NUM = r"\d+(?:\.\d+)?"
-_NUM = rf"(?:{_AR_NUM}|{_CN_NUM})"
 _RANGE_SEP = r"\s*(?:[—–\-~～]+|至|到)\s*"
 
 # Units, longest first so 小时 wins over a bare 时. 年 only as a duration (see _is_duration_year).
@@ -45,9 +45,9 @@ _CN_CUES = tuple(
 )
 _CN_CUE_WINDOW = 6
 
-_YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*[—–\-~～至到]+\s*((?:19|20)\d{2})年?")
-_YEAR = re.compile(r"((?:19|20)\d{2})年")
-_DOC_NUMBER = re.compile(r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d+\s*号|\d+\s*号")
+_YEAR_RANGE = YEAR_RANGE
+_YEAR = YEAR_WITH_UNIT
+_DOC_NUMBER = re.compile(rf"{BRACKETED_YEAR_NUMBER.pattern}|\d+\s*号")  # 〔2015〕27号, or a bare 27号
 _PAREN = re.compile(r"[（(][^（()）]{0,40}[)）]")
 _ENUM_AFTER = re.compile(r"^(?:是|要|则)")
 
@@ -148,17 +148,15 @@ def targets_in_sentence(sentence: str, doc: Document, clause: Clause, default_ye
         kind = "status" if past or is_status(sentence, q) else "target"
         out.append(
             Target(
-                doc_id=doc.doc_id,
-                title=doc.meta.title,
-                region=doc.meta.region,
+                document=doc,
+                clause=clause,
                 year=year or ("" if kind == "status" else default_year),
                 measure=measure_for(sentence, q),
                 value=q.value,
                 unit=_normal_unit(q.unit),
                 comparator=comparator_for(sentence, q),
                 scope=scope_for(sentence, q) or _default_scope(doc),
-                clause_id=clause.clause_id,
-                text=sentence,
+                sentence=sentence,
                 kind=kind,
                 value_max=q.value_max,
             )
@@ -181,28 +179,6 @@ def find_quantities(sentence: str) -> list[_Found]:
             continue
         found.append(_Found(m.start(), m.end(), low, high, unit))
     return found
-
-
-def parse_number(text: str) -> float | None:
-    """'87.4' / '二' / '两' / '十二' / '二十' -> the number, or None when it is not a plain numeral."""
-    text = text.strip()
-    if re.fullmatch(_AR_NUM, text):
-        return float(text)
-    if not re.fullmatch(_CN_NUM, text):
-        return None
-    if "百" in text:
-        head, _, tail = text.partition("百")
-        hundreds = _CN_DIGITS.get(head, 1 if not head else -1)
-        rest = parse_number(tail.lstrip("零")) if tail else 0.0
-        return None if hundreds < 0 or rest is None else hundreds * 100 + rest
-    if "十" in text:
-        head, _, tail = text.partition("十")
-        tens = _CN_DIGITS.get(head, 1 if not head else -1)
-        ones = _CN_DIGITS.get(tail, -1) if tail else 0
-        return None if tens < 0 or ones < 0 else float(tens * 10 + ones)
-    if len(text) == 1:
-        return float(_CN_DIGITS[text])
-    return None
 
 
 def is_status(sentence: str, q: _Found) -> bool:
@@ -329,7 +305,7 @@ def _plausible(sentence: str, m: re.Match, lo: str, hi: str | None, unit: str) -
         return False
     if unit in ("区", "县") and not re.fullmatch(_AR_NUM, lo):
         return False  # 二道区, 三县 as names; Arabic counts (4区) are kept
-    if unit == "号" or after.startswith("号"):
+    if after.startswith("号"):
         return False
     if _in_count_bracket(sentence, start, end):
         return False  # (2个) restating the percentage it follows
@@ -398,11 +374,9 @@ def _normal_unit(unit: str) -> str:
 def _default_scope(doc: Document) -> str:
     """Document -> the area it governs (全省 / 全市 / 全区 …) from its level, else its region name."""
     level = doc.meta.level
-    if level in ("省", "市", "州", "县", "区"):
-        return "全" + level
-    if level == "县区":
+    if level == COUNTY:
         return "全区" if doc.meta.county.endswith("区") else "全县"
-    return doc.meta.region
+    return "全" + level if level else doc.meta.region
 
 
 def _years_overlap(year: str, year_from: int | None, year_to: int | None) -> bool:

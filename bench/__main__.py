@@ -39,7 +39,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--dev", type=Path, default=DEFAULT_DEV, help="dev questions (JSONL)")
     parser.add_argument("--holdout", type=Path, nargs="*", default=sorted(HOLDOUT_DIR.glob("*.jsonl")),
-                        help="further question files, each reported beside dev (default: bench/data/*.jsonl)")  # fmt: skip
+                        help="further question files, each beside dev (default: bench/data/*.jsonl)")  # fmt: skip
     parser.add_argument("--corpus", type=Path, default=REPO_ROOT / "corpus", help="seed corpus folder")
     parser.add_argument("--scale", type=int, default=100, help="scale factor of the synthetic corpus (default 100)")
     parser.add_argument("--no-scale", action="store_true", help="skip the scale run")

@@ -38,7 +38,7 @@ def run_ingest(corpus: Path, root: Path) -> tuple[Settings, dict]:
     """Copy the corpus under root, ingest it into a fresh index, then re-run with nothing changed."""
     shutil.copytree(corpus, root / "corpus")
     settings = bench_settings(root)
-    from ingest.pipeline import ingest_paths
+    from retrieval.pipeline import ingest_paths
 
     t0 = time.perf_counter()
     first = ingest_paths(None, settings, progress=False)
@@ -163,7 +163,7 @@ def cold_start(settings: Settings, question: str) -> dict:
 def build_baseline(corpus: Path, root: Path, max_bytes: int):
     """The naive baseline over the raw corpus files, with its build time in seconds."""
     from bench.baseline import NaiveBaseline
-    from ingest.pipeline import corpus_files
+    from ingest.document import corpus_files
     from retrieval.embed import make_embedder
 
     t0 = time.perf_counter()

@@ -54,7 +54,7 @@ def _embed_progress(every_s: float = 15.0):
 
 def ingest_with_progress(settings: Settings):
     """Full ingest of settings.corpus_dir, printing file and embedding progress."""
-    import ingest.pipeline as pipeline
+    import retrieval.pipeline as pipeline
 
     def on_file(done: int, total: int, name: str) -> None:
         if done == total or done % 50 == 0:

@@ -1,8 +1,8 @@
 """Segment a cleaned body into clauses along the numbering hierarchy of Chinese policy texts.
 
-Levels, outermost first: ``一、`` › ``（一）`` › ``1.`` › ``（1）`` › ``一是``. A numbered line whose
-only content is its heading and that has content below it is a *bare heading*: it joins the path of
-the clauses below it instead of being a clause. Inline ``一是…二是…`` runs are split into clauses,
+Levels come from ``policytext.numbering`` (第一章 › 第一条 › 一、 › （一） › 1. › （1） › ① › 一是). A numbered
+line whose only content is its heading and that has content below it is a *bare heading*: it joins the
+path of the clauses below it instead of being a clause. Inline ``一是…二是…`` runs are split into clauses,
 and an over-long item is split at sentence ends. Clauses and bare headings partition the body.
 """
 
@@ -12,34 +12,12 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from ingest.types import Clause
+from ingest.types import PATH_SEP, Clause
+from policytext.numbering import ENUMERATION, INLINE_ENUMERATION, numbering_level
+from policytext.sentences import sentence_spans
 
 MAX_CLAUSE_CHARS = 220  # a longer item is split at sentence ends; keeps citations short and precise
 MIN_CHUNK_CHARS = 60  # a sentence-split tail shorter than this stays with the previous chunk
-_CN_NUM = "一二三四五六七八九十"
-_LEVEL_PATTERNS = (
-    re.compile(rf"^[{_CN_NUM}]+、"),
-    re.compile(rf"^[（(][{_CN_NUM}]+[）)]"),
-    re.compile(r"^\d{1,2}[\.．、](?!\d)"),
-    re.compile(r"^[（(]\d{1,2}[）)]"),
-    re.compile(rf"^[{_CN_NUM}]是"),
-)
-# The numbering that opens an item (一、 （一） 1. （1）), without the inline 一是 form.
-NUMBER_PREFIX = re.compile(
-    rf"^\s*(?:[{_CN_NUM}]+、|[（(][{_CN_NUM}]+[）)]|\d{{1,2}}[\.．、](?!\d)|[（(]\d{{1,2}}[）)])"
-)
-_INLINE_ITEM = re.compile(rf"(?<=[；;。，,])\s*(?=[{_CN_NUM}]是)")
-_SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+|[^。！？；!?;]+$")
-_ENTITY = re.compile(r"&#?\w{2,8};")  # an HTML entity's ';' does not end a sentence
-_CLAUSE_PART = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences (and ；-separated parts) of text, each with its closing punctuation."""
-    protected = _ENTITY.sub(lambda m: m.group(0).replace(";", "\x00"), text)
-    return [part.replace("\x00", ";") for part in _CLAUSE_PART.findall(protected)]
-
-
 _LABEL_END = re.compile(r"[。：:；;]")
 MAX_LABEL_CHARS = 24
 
@@ -61,14 +39,6 @@ class Span:
     is_heading: bool
 
 
-def numbering_level(line: str) -> int | None:
-    """The numbering level of a line (0 = ``一、``), or None when it does not start a numbered item."""
-    for level, pattern in enumerate(_LEVEL_PATTERNS):
-        if pattern.match(line):
-            return level
-    return None
-
-
 def heading_label(text: str) -> str:
     """The heading phrase of a numbered item: up to its first full stop, shortened when long."""
     match = _LABEL_END.search(text)
@@ -81,7 +51,7 @@ def segment(doc_id: str, text: str) -> list[Clause]:
     spans = [s for s in _spans(text) if not s.is_heading]
     clauses, seen = [], {}
     for ordinal, span in enumerate(spans):
-        key = " › ".join(span.path)
+        key = PATH_SEP.join(span.path)
         seen[key] = seen.get(key, 0) + 1
         clauses.append(
             Clause(
@@ -104,7 +74,7 @@ def heading_spans(text: str) -> list[Span]:
 
 def clause_id(doc_id: str, path: tuple[str, ...], nth: int) -> str:
     """Stable short id: the document id plus a hash of the heading path and the item's place under it."""
-    digest = hashlib.sha1(f"{' › '.join(path)}#{nth}".encode()).hexdigest()[:8]
+    digest = hashlib.sha1(f"{PATH_SEP.join(path)}#{nth}".encode()).hexdigest()[:8]
     return f"{doc_id}-{digest}"
 
 
@@ -171,7 +141,7 @@ _STATEMENT_END = ("。", "；", ";")
 
 def _is_statement_heading(text: str) -> bool:
     """A short numbered line that is one complete sentence (ends with a full stop), nothing more."""
-    sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
+    sentences = [a for a, b in sentence_spans(text) if text[a:b].strip()]
     return len(sentences) == 1 and len(text) <= 60 and "\n" not in text and text.rstrip().endswith(_STATEMENT_END)
 
 
@@ -182,7 +152,7 @@ def _is_short(text: str) -> bool:
 def _is_bare_heading(line: _Line, following: _Line | None) -> bool:
     """Only a heading phrase (at most one sentence, short) with content nested below it."""
     body = line.text
-    sentences = [s for s in _SENTENCE.findall(body) if s.strip()]
+    sentences = [a for a, b in sentence_spans(body) if body[a:b].strip()]
     if len(sentences) > 1 or len(body) > 60:
         return False
     if following is None:
@@ -196,7 +166,7 @@ def _split_item(line: _Line, path: tuple[str, ...]) -> list[Span]:
     spans: list[Span] = []
     for offset, piece in pieces:
         label = _inline_label(piece)
-        piece_path = path + (label,) if label and line.level != len(_LEVEL_PATTERNS) - 1 else path
+        piece_path = path + (label,) if label and line.level != ENUMERATION else path
         for start, end in _length_chunks(piece):
             spans.append(Span(line.start + offset + start, line.start + offset + end, piece_path, False))
     return spans
@@ -204,7 +174,7 @@ def _split_item(line: _Line, path: tuple[str, ...]) -> list[Span]:
 
 def _inline_pieces(text: str) -> list[tuple[int, str]]:
     """Split at inline 二是/三是… markers (only when the run starts with 一是); a short lead-in joins 一是."""
-    cuts = [m.start() for m in _INLINE_ITEM.finditer(text)]
+    cuts = [m.start() for m in INLINE_ENUMERATION.finditer(text)]
     if len(cuts) < 2 or not text[cuts[0] :].lstrip().startswith("一是"):
         return [(0, text)]
     bounds = [0, *cuts, len(text)]
@@ -216,7 +186,7 @@ def _inline_pieces(text: str) -> list[tuple[int, str]]:
 
 
 def _inline_label(piece: str) -> str:
-    match = re.search(rf"[{_CN_NUM}]是", piece)
+    match = re.search(r"[一二三四五六七八九十]是", piece)
     if not match or match.start() > MIN_CHUNK_CHARS:
         return ""
     return heading_label(piece[match.start() :])
@@ -227,8 +197,7 @@ def _length_chunks(text: str) -> list[tuple[int, int]]:
     if len(text) <= MAX_CLAUSE_CHARS:
         return [(0, len(text))]
     chunks: list[list[int]] = []
-    for match in _SENTENCE.finditer(text):
-        start, end = match.span()
+    for start, end in sentence_spans(text):
         if chunks and (end - chunks[-1][0] <= MAX_CLAUSE_CHARS or end - start < MIN_CHUNK_CHARS // 2):
             chunks[-1][1] = end
         else:

@@ -12,8 +12,8 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.segment import split_sentences
 from ingest.types import Clause, Document
+from policytext.sentences import split_sentences
 from retrieval.embed import make_embedder
 from retrieval.lexical import LexicalIndex
 from retrieval.library import Library, save_library
@@ -44,7 +44,7 @@ def passages(clause: Clause) -> list[str]:
     return [p if not head or p.startswith(head) else f"{head}\n{p}" for p in pieces]
 
 
-def lexical_text(clause: Clause, doc: Document) -> str:
+def lexical_text(clause: Clause) -> str:
     """What BM25 indexes for a clause: heading path and clause text."""
     return f"{clause.heading}\n{clause.text}"
 
@@ -82,7 +82,7 @@ def sync_index(
 
     store.upsert(todo, on_batch=progress)
     wanted = {r.record_id for r in records}
-    pairs = [(c.clause_id, lexical_text(c, d)) for d in library.documents.values() for c in d.clauses]
+    pairs = [(c.clause_id, lexical_text(c)) for c in library.clauses()]
     LexicalIndex.build([i for i, _ in pairs], [t for _, t in pairs]).save(bm25_path(settings.index_dir))
     save_library(library, settings.index_dir)
     store.delete([i for i in stored if i not in wanted])

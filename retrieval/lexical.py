@@ -1,57 +1,18 @@
-"""The one Chinese tokenizer (jieba + domain dictionary + stopwords) and the BM25 store built with it."""
+"""The BM25 store over clause tokens, built with the one tokenizer of ``policytext.lexicon``."""
 
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 
 import bm25s
-import jieba
 import numpy as np
 
-from ingest.clean import normalize_for_match
+from policytext.lexicon import tokenize
 
-DATA = Path(__file__).parent / "data"
-_TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9%]")
 _IDS_FILE = "clause_ids.json"
-
-
-@lru_cache(maxsize=1)
-def _tokenizer() -> jieba.Tokenizer:
-    tok = jieba.Tokenizer()
-    tok.initialize()
-    for group in glossary()["groups"]:
-        for term in group:
-            if len(term) > 1 and not tok.FREQ.get(term):
-                tok.add_word(term, 20)
-    for line in (DATA / "domain_dict.txt").read_text(encoding="utf-8").splitlines():
-        word, _, freq = line.strip().partition(" ")
-        if word:
-            tok.add_word(word, int(freq or 10))
-    return tok
-
-
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    """Function words and question words that carry no topic."""
-    return frozenset((DATA / "stopwords.txt").read_text(encoding="utf-8").split())
-
-
-@lru_cache(maxsize=1)
-def glossary() -> dict:
-    """Synonym groups and mode names (retrieval/data/glossary.json)."""
-    return json.loads((DATA / "glossary.json").read_text(encoding="utf-8"))
-
-
-def tokenize(text: str) -> list[str]:
-    """Search-mode jieba tokens of the normalised text, without stopwords and punctuation."""
-    words = _tokenizer().lcut_for_search(normalize_for_match(text).lower())
-    stop = stopwords()
-    return [w for w in words if w not in stop and _TOKEN_OK.search(w)]
 
 
 class LexicalIndex:

@@ -9,13 +9,16 @@ from pathlib import Path
 import numpy as np
 
 from errors import BadQuery, IndexMismatch, IndexMissing
+from policytext.lexicon import tokenize
+from policytext.places import region_named
+from policytext.question import DOCUMENT_FACT_ANSWERS, QueryAnalysis, strip_framing
 from retrieval.embed import make_embedder
 from retrieval.index import bm25_path
-from retrieval.lexical import LexicalIndex, tokenize
+from retrieval.lexical import LexicalIndex
 from retrieval.library import FORMAT_VERSION, Library, library_path, load_library
-from retrieval.query import INTERROGATIVES, analyze, doc_ids_for_regions, region_named
+from retrieval.query import analyze_in, doc_ids_for_regions
 from retrieval.store import VectorStore
-from retrieval.types import Hit, QueryAnalysis, SearchFilters
+from retrieval.types import Hit, SearchFilters
 from settings import Settings, get_settings
 
 MAX_QUERY_CHARS = 2000  # longer input is cut: no question needs more, and embedding cost grows with length
@@ -33,14 +36,6 @@ FACT_BOOST = 1.0  # a front-matter line holding the very fact asked for (a date,
 # 4所新优质学校), a percentage for a share, a year or month for 'when', an enumeration (…、…、…、…) for 哪些.
 ANSWER_SHAPE_BOOST = 0.3
 LIST_MIN_SEPARATORS = 3  # 、 in a clause that enumerates (a clause may hold one or two in passing)
-_META_QUESTION = re.compile(
-    r"文号|发文|印发|颁布|发布日期|印发日期|标题|名称|文件名|全称|哪个部门|机关|单位|征求意见"
-)
-_FACT_ANSWERS = {
-    "date": re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"),
-    "number": re.compile(r"[〔\[(（]\s*(?:19|20)\d{2}\s*[〕\])）]\s*\d+\s*号"),
-    "issuer": re.compile(r"(?:人民政府|教育厅|教育局|教育委员会|委员会|办公厅|办公室)\s*(?:\n|$)"),
-}
 _HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -103,14 +98,20 @@ class Retriever:
         return list(dict.fromkeys(n for n in names if n))
 
     def analyze(self, query: str) -> QueryAnalysis:
-        """Regions, years, modes, glossary variants and answer shape of a question."""
-        return analyze(query, self.library)
+        """What the question names and asks for, against the regions of this library."""
+        return analyze_in(query, self.library)
 
-    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
-        """The k best clauses for the query, best first. Raises BadQuery when there is nothing to search."""
+    def search(
+        self, query: str, k: int = 10, filters: SearchFilters | None = None, analysis: QueryAnalysis | None = None
+    ) -> list[Hit]:
+        """The k best clauses for the query, best first. Raises BadQuery when there is nothing to search.
+
+        ``analysis``: the question's analysis when the caller already has it (one analysis per question).
+        """
         query = _checked(query)
         self.refresh()
-        analysis = analyze(query, self._library)
+        if analysis is None or analysis.text != query:
+            analysis = analyze_in(query, self._library)
         allowed = self._allowed_docs(filters, analysis)
         if allowed is not None and not allowed:
             return []
@@ -118,7 +119,7 @@ class Retriever:
         self._boost_answer_shape(fused, analysis)
         if analysis.document_facts:
             self._boost_document_facts(fused, analysis.document_facts, allowed)
-        elif not _META_QUESTION.search(query):
+        elif not analysis.about_document:
             fused = {cid: s * (FRONT_MATTER_FACTOR if self._front_matter(cid) else 1.0) for cid, s in fused.items()}
         ranked = sorted(fused.items(), key=lambda item: -item[1])
         if analysis.comparative:
@@ -148,7 +149,7 @@ class Retriever:
 
     def _boost_document_facts(self, fused: dict[str, float], facts: tuple[str, ...], allowed: set[str] | None) -> None:
         """Raise the front-matter lines that state a fact the question asks for (its 文号, its date …)."""
-        patterns = [_FACT_ANSWERS[f] for f in facts if f in _FACT_ANSWERS]
+        patterns = [DOCUMENT_FACT_ANSWERS[f] for f in facts]
         for cid in self._front_matter_ids:
             clause, doc = self._clauses[cid]
             if (allowed is None or doc.doc_id in allowed) and any(p.search(clause.text) for p in patterns):
@@ -269,10 +270,8 @@ def _lexical_terms(wording: Wording, analysis: QueryAnalysis) -> list[str]:
     Single characters are dropped when words remain: those jieba leaves alone in a question are mostly
     light verbs and particles (能, 会, 去, 好, 里) that match everywhere and blur the ranking.
     """
-    query = wording.text
-    for form in sorted(analysis.region_forms + analysis.scope_words, key=len, reverse=True):
-        query = query.replace(form, " ")
-    tokens = tokenize(INTERROGATIVES.sub(" ", query)) + tokenize(" ".join(wording.added))
+    stripped = strip_framing(wording.text, analysis.region_forms + analysis.scope_words)
+    tokens = tokenize(stripped) + tokenize(" ".join(wording.added))
     return [t for t in tokens if len(t) > 1] or tokens
 
 

@@ -44,22 +44,3 @@ class Hit:
             "text": self.clause.text,
             "score": round(self.score, 6),
         }
-
-
-@dataclass(frozen=True)
-class QueryAnalysis:
-    """What the question names: regions (known or not), years, modes, glossary variants, answer shape."""
-
-    text: str
-    regions: tuple[str, ...] = ()  # region names found in the question that the library holds
-    unknown_regions: tuple[str, ...] = ()  # region names the library has no document for
-    years: tuple[int, ...] = ()
-    modes: tuple[str, ...] = ()  # canonical mode names, e.g. 集团化办学
-    variant_terms: tuple[tuple[str, str], ...] = ()  # (variant, canonical) pairs: (老师, 教师)
-    region_forms: tuple[str, ...] = ()  # how the question wrote the regions it names (kept out of lexical terms)
-    scope_words: tuple[str, ...] = ()  # 各地/分别…: say where to look, not what about (kept out of lexical terms)
-    comparative: bool = False  # asks across documents (各地/分别/对比…): results are spread over documents
-    document_facts: tuple[str, ...] = ()  # asks for the document's own date / number / issuer
-    # Regexes the wording of an answer matches: 4所新优质学校 for 几所新优质学校, a percentage for a share, a year for 'when'
-    answer_patterns: tuple[str, ...] = ()
-    asks_for_list: bool = False  # 哪些/哪几…: the answer is likely an enumeration (…、…、…)

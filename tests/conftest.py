@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import ingest_paths
+from retrieval.pipeline import ingest_paths
 from retrieval.search import Retriever
 from settings import REPO_ROOT, Settings
 

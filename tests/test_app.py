@@ -13,12 +13,12 @@ from openai_stub_server import start_stub, stop_stub
 from streamlit.testing.v1 import AppTest
 from test_upload import MARKUP, MARKUP_CLAUSE, MARKUP_NAME, TIANJIN, TIANJIN_CLAUSE, TIANJIN_NAME
 
-from assistant import view
 from assistant.targets import extract_targets
 from errors import BadQuery
 from ingest.types import Clause, Document, DocumentMeta
 from retrieval.library import load_library
 from settings import REPO_ROOT, Settings, get_settings
+from ui import view
 
 APP = str(REPO_ROOT / "app.py")
 PAGES = ["问答", "对比", "目标", "简报", "文库"]

@@ -44,7 +44,7 @@ def test_sections_quote_clauses_with_source_numbers(briefing, retriever):
     assert "关于做好县域内义务教育阶段优质学校帮扶农村学校促进义务教育优质均衡发展工作的通知" in exchange.uncovered
     numbers = {s.doc_number for s in briefing.sources}
     assert {"晋教基〔2015〕27号", "沪教委基〔2015〕80号"} <= numbers
-    assert all(s.file.startswith("corpus/") for s in briefing.sources)
+    assert all(s.source.startswith("corpus/") for s in briefing.sources)
 
 
 def test_markdown(briefing):

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
-from conftest import corpus_file, make_settings
+from conftest import cli_env, corpus_file, make_settings
 
-from ingest.clean import clean, normalize_for_match
+from ingest.clean import clean
+from ingest.document import build_document, parser_fingerprint
 from ingest.meta import apply_sidecar, read_meta
-from ingest.pipeline import build_document, ingest_paths, parser_fingerprint
 from ingest.segment import heading_spans, segment
+from policytext.sentences import normalize_for_match
 from retrieval.library import load_library, save_library
+from retrieval.pipeline import ingest_paths
+from settings import REPO_ROOT
 
 # Phrases that only the web pages around the policies contain.
 CHROME = ["注册", "登录", "加关注", "新浪微博", "LOFTER", "阅读(", "评论", "网易公司版权所有", "<#--", "广告链接",
@@ -245,9 +250,16 @@ def test_killed_ingest_leaves_previous_index_usable(tmp_path, monkeypatch):
     assert hits and all(h.document.source.endswith("a.txt") for h in hits)
 
 
+def test_python_m_ingest_runs_the_cli(indexed_settings, tmp_path):
+    env = cli_env(indexed_settings, tmp_path)
+    done = subprocess.run([sys.executable, "-m", "ingest", "--list", "--json"], capture_output=True, text=True,
+                          env=env, cwd=REPO_ROOT, check=True)  # fmt: skip
+    assert "晋教基〔2015〕27号" in {row["doc_number"] for row in json.loads(done.stdout)}
+
+
 def test_cli_list_json(indexed_settings, monkeypatch, capsys):
     import settings as settings_module
-    from ingest.__main__ import main
+    from retrieval.ingest_cli import main
 
     monkeypatch.setenv("POLICY_CORPUS_DIR", str(indexed_settings.corpus_dir))
     monkeypatch.setenv("POLICY_INDEX_DIR", str(indexed_settings.index_dir))

@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from assistant.llm import NOTICE_TEMPLATE, UNVERIFIED_MARK, build_messages, check_answer, llm_answer, support
 from assistant.prompts import PROMPT_FIELDS, PROMPTS_DIR, REFUSAL_SENTINEL, PromptError, placeholders, render_prompt
 from assistant.types import Answer, Citation
+from ingest.types import PATH_SEP, Clause, Document, DocumentMeta
 from settings import REPO_ROOT, Settings
 
 KEY = "sk-stub-Zq7Xw3Kp9Lm2"  # distinctive, so any leak is found by a plain substring search
@@ -59,18 +60,15 @@ def corpus_clause(prefix: str) -> str:
     return next(line.strip() for line in text.splitlines() if line.strip().startswith(prefix))
 
 
+SHANXI = Document(
+    "000", "corpus/000.txt", "", "", DocumentMeta(title=TITLE, doc_number=DOC_NUMBER, date="2015-12-25")
+)
+
+
 def citation(n: int, prefix: str, heading: str, text: str | None = None) -> Citation:
-    return Citation(
-        n=n,
-        clause_id=f"000#{n}",
-        doc_id="000",
-        source="corpus/000.txt",
-        title=TITLE,
-        doc_number=DOC_NUMBER,
-        date="2015-12-25",
-        heading=heading,
-        text=text if text is not None else corpus_clause(prefix),
-    )
+    body = text if text is not None else corpus_clause(prefix)
+    clause = Clause(f"000#{n}", "000", tuple(heading.split(PATH_SEP)), body, 0, len(body), n)
+    return Citation(document=SHANXI, clause=clause, n=n)
 
 
 @pytest.fixture(scope="module")

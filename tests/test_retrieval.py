@@ -15,12 +15,13 @@ import pytest
 from conftest import corpus_file, make_settings
 
 from errors import BadQuery, IndexMismatch, IndexMissing, StoreUnavailable
-from ingest.pipeline import ingest_paths
-from ingest.segment import split_sentences
+from policytext.lexicon import glossary, tokenize
+from policytext.places import unlisted_places
+from policytext.question import answer_patterns, count_patterns
+from policytext.sentences import split_sentences
 from retrieval.index import passages
-from retrieval.lexical import glossary, tokenize
 from retrieval.library import library_path
-from retrieval.query import answer_patterns, count_patterns, unlisted_places
+from retrieval.pipeline import ingest_paths
 from retrieval.search import Retriever, _lexical_terms, document_wording
 from retrieval.store import LEGACY_KIND, collection_name, make_client
 from retrieval.types import SearchFilters
@@ -174,7 +175,7 @@ def test_urban_is_not_read_as_high_quality(retriever):
 
 
 def test_glossary_terms_belong_to_one_group_each():
-    terms = [t for group in glossary()["groups"] for t in group]
+    terms = glossary().members()
     assert len(terms) == len(set(terms)), sorted(t for t in set(terms) if terms.count(t) > 1)
 
 

@@ -1,4 +1,4 @@
-"""ingest.upload: what the app's uploader writes, refuses, ingests and removes."""
+"""retrieval.upload: what the app's uploader writes, refuses, ingests and removes."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 
 from assistant.answer import ask
 from errors import PolicyError, UnsupportedFile
-from ingest.upload import check_name, delete_document, import_uploads, save_upload
 from retrieval.library import load_library
 from retrieval.search import Retriever
+from retrieval.upload import check_name, delete_document, import_uploads, save_upload
 from settings import Settings
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

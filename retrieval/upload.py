@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from errors import UnsupportedFile
+from ingest.document import build_document
 from ingest.load import SUPPORTED_SUFFIXES
-from ingest.pipeline import IngestReport, build_document, ingest_paths, remove_document
 from ingest.types import Document
 from retrieval.library import Library, load_library
+from retrieval.pipeline import IngestReport, ingest_paths, remove_document
 from settings import Settings
 
 MAX_NAME_BYTES = 255  # longest file name most file systems accept

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
+from assistant.export import MISSING, or_missing
 from assistant.types import Citation, ComparisonRow, Target
 from ingest.types import Clause, Document
 from retrieval.library import Library
@@ -24,7 +25,6 @@ if TYPE_CHECKING:  # the app imports this module before the heavy stages load, s
 
     from assistant.brief import Quote, Source
 
-MISSING = "—"
 MARK_ID = "cited-clause"
 EXAMPLE_QUESTIONS = ("集团化办学对成员校有什么要求？", "各地对教师交流分别怎么规定？", "学区怎样划分？")
 SUGGESTED_TOPICS = ("集团化办学", "学区制管理", "教育联盟", "对口帮扶", "委托管理", "教师交流", "经费保障", "组织领导")
@@ -45,11 +45,6 @@ def md_escape(text: str) -> str:
     """Plain text -> Markdown that shows exactly that text (markup, HTML and LaTeX neutralised, lines kept)."""
     lines = [_MD_SPECIAL.sub(r"\\\1", line.strip()) for line in (text or "").splitlines()]
     return "  \n".join(lines)
-
-
-def or_missing(value: str) -> str:
-    """The value, or a dash when the document does not say."""
-    return value or MISSING
 
 
 def citation_label(c: Citation) -> str:

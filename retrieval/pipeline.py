@@ -1,4 +1,7 @@
-"""Turn files into documents and keep the index in step with them (incremental by content hash)."""
+"""Keep the index in step with the corpus files: each file ingested into a Document, then the index synced.
+
+Incremental by content hash and parser fingerprint: an unchanged file costs a hash.
+"""
 
 from __future__ import annotations
 
@@ -7,38 +10,19 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from errors import PolicyError, UnsupportedFile
-from ingest.clean import clean
-from ingest.load import SUPPORTED_SUFFIXES, load_text
-from ingest.meta import apply_sidecar, is_sidecar, read_meta
-from ingest.segment import segment
+from ingest.document import build_document, corpus_files, parser_fingerprint, source_name
+from ingest.load import SUPPORTED_SUFFIXES
+from ingest.meta import sidecar_path
 from ingest.types import Document
 from retrieval.index import sync_index
-from retrieval.library import Library, index_lock, load_library
+from retrieval.library import Library, index_lock, library_path, load_library
 from settings import REPO_ROOT, Settings, get_settings
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
-# The modules and data that decide what a document's clauses are; a change to any re-parses every document.
-_PARSER_FILES = ("load.py", "clean.py", "meta.py", "segment.py", "types.py", "data/regions.json")
-
-
-@lru_cache(maxsize=1)
-def parser_fingerprint() -> str:
-    """Hash of the ingest code that turns a file into clauses.
-
-    An unchanged file is skipped by content hash; without this, a fixed segmenter would never reach a
-    library built before the fix.
-    """
-    digest = hashlib.sha256()
-    for name in _PARSER_FILES:
-        digest.update((Path(__file__).parent / name).read_bytes())
-    return digest.hexdigest()[:12]
-
-
 @dataclass
 class IngestReport:
     """What one ingest run did, file by file."""
@@ -68,41 +52,6 @@ class IngestReport:
         ]
         lines += [f"  failed {name}: {reason}" for name, reason in self.failed]
         return "\n".join(lines)
-
-
-def source_name(path: Path, settings: Settings) -> str:
-    """The document's path relative to the repo root (or to the corpus folder's parent)."""
-    path = path.resolve()
-    for base in (REPO_ROOT, settings.corpus_dir.resolve().parent):
-        if path.is_relative_to(base):
-            return path.relative_to(base).as_posix()
-    return path.as_posix()
-
-
-def doc_id_for(source: str) -> str:
-    """Stable document id from its source path."""
-    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:10]
-
-
-def build_document(path: Path, settings: Settings, raw: bytes | None = None) -> Document:
-    """Load, clean, read metadata and segment one file. Raises UnsupportedFile with the reason."""
-    raw = path.read_bytes() if raw is None else raw
-    cleaned = clean(load_text(path, max_bytes=int(settings.max_file_mb * 1024 * 1024)))
-    source = source_name(path, settings)
-    doc_id = doc_id_for(source)
-    clauses = tuple(segment(doc_id, cleaned.text))
-    if not clauses:
-        raise UnsupportedFile(f"{path.name}: no policy text found after cleaning", zh=f"{path.name}：未找到正文内容。")
-    meta = apply_sidecar(read_meta(cleaned), path)
-    return Document(doc_id, source, hashlib.sha256(raw).hexdigest(), cleaned.text, meta, clauses, parser_fingerprint())
-
-
-def corpus_files(folder: Path) -> list[Path]:
-    """Document files in a folder (recursively), without hidden files and metadata sidecars."""
-    return sorted(
-        p for p in Path(folder).rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts) and not is_sidecar(p)
-    )
 
 
 def ingest_paths(
@@ -151,8 +100,7 @@ def remove_document(doc_id: str, settings: Settings | None = None, delete_file: 
         path = _source_path(doc.source, settings)
         if path.is_relative_to(settings.corpus_dir.resolve()):
             path.unlink(missing_ok=True)
-            _sidecar = path.with_name(path.name + ".meta.json")
-            _sidecar.unlink(missing_ok=True)
+            sidecar_path(path).unlink(missing_ok=True)
     return doc
 
 
@@ -200,8 +148,8 @@ def _suffix_error(path: Path) -> UnsupportedFile | None:
 
 def _sidecar_newer(path: Path, settings: Settings) -> bool:
     """A sidecar edited after the last ingest also counts as a change (its content is not in the hash)."""
-    side = path.with_name(path.name + ".meta.json")
-    lib_file = settings.index_dir / "library.json"
+    side = sidecar_path(path)
+    lib_file = library_path(settings.index_dir)
     return side.exists() and lib_file.exists() and side.stat().st_mtime > lib_file.stat().st_mtime
 
 

@@ -1,0 +1,41 @@
+"""Kinds of policy documents (意见, 通知, 方案 …) and the organs that issue them (教育厅, 人民政府 …)."""
+
+from __future__ import annotations
+
+import re
+
+# Kinds a title names, as the last such word of the title (…工作方案的通知 is a 通知 wrapping a 方案).
+TYPE_WORDS = (
+    "意见", "通知", "方案", "规划", "办法", "决定", "纲要", "细则", "规定", "计划", "条例", "通报", "报告", "复函",
+    "函", "批复", "公告", "指引", "指南", "标准",
+)  # fmt: skip
+# Words only a document title holds among the first lines of a page (征求意见稿 marks a draft's title).
+TITLE_WORDS = (*TYPE_WORDS, "关于", "征求意见稿")
+# Endings of an issuing organ's name, longest first.
+ORGAN_ENDS = (
+    "教育厅", "教育局", "教育委员会", "教委", "人民政府", "政府", "办公厅", "办公室", "委员会", "厅", "局", "委", "部",
+)  # fmt: skip
+ORGAN_AT_LINE_END = re.compile(r"(?:人民政府|教育厅|教育局|教育委员会|委员会|办公厅|办公室)\s*(?:\n|$)")
+_COVER_VERB = re.compile(r"印发|征求|转发|颁布")
+_QUOTED_TITLE = re.compile(r"《([^》]+)》")
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+DRAFT = "征求意见稿"
+
+
+def doc_type(title: str) -> str:
+    """The kind of document a title names; for a cover notice (印发/征求/转发《X》) the kind of X."""
+    inner = _QUOTED_TITLE.search(title)
+    target = inner.group(1) if inner and _COVER_VERB.search(title) else title
+    target = _BRACKETED.sub("", target)
+    positions = [(target.rfind(word), len(word), word) for word in TYPE_WORDS if word in target]
+    return max(positions)[2] if positions else ""
+
+
+def is_organ(name: str) -> bool:
+    """True when a short name ends like an issuing organ (…教育厅, …人民政府办公厅, …局)."""
+    return name.endswith(ORGAN_ENDS)
+
+
+def is_draft(text: str) -> bool:
+    """True when text marks a draft for comment (征求意见稿)."""
+    return DRAFT in text

@@ -1,0 +1,179 @@
+"""Places at every level (省/自治区/直辖市 › 市/州/盟/地区 › 区/县/旗), from a typed gazetteer (data/regions.json).
+
+A region is written by its full name or an alias (上海市, 上海; 巴音郭楞蒙古自治州, 巴州). One-character
+abbreviations (沪, 晋) are never matched: inside running text they are ordinary characters.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+PROVINCE, CITY, COUNTY = "省", "市", "县区"  # the levels, as DocumentMeta.level names them
+LEVELS = (PROVINCE, CITY, COUNTY)
+MIN_FORM_CHARS = 2
+_DATA = Path(__file__).parent / "data" / "regions.json"
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region: full name, level (省/市/县区), the region one level up ('' for a province), and aliases."""
+
+    name: str
+    level: str
+    parent: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """The ways text writes the region: full name first, then aliases of two characters or more."""
+        return tuple(dict.fromkeys(f for f in (self.name, *self.aliases) if len(f) >= MIN_FORM_CHARS))
+
+
+class Places(NamedTuple):
+    """Full names of the regions a text names, by level, each in order of first appearance."""
+
+    provinces: list[str]
+    cities: list[str]
+    counties: list[str]
+
+    @property
+    def all(self) -> list[str]:
+        """Every region named, provinces first."""
+        return [*self.provinces, *self.cities, *self.counties]
+
+
+class Division(NamedTuple):
+    """Where a region sits: its province, city and county names ('' where a level does not apply)."""
+
+    province: str = ""
+    city: str = ""
+    county: str = ""
+
+    @property
+    def level(self) -> str:
+        """The most specific level given: 县区, 市, 省, or ''."""
+        return COUNTY if self.county else CITY if self.city else PROVINCE if self.province else ""
+
+
+class Gazetteer:
+    """Regions by name, with their parents and the forms text writes them in."""
+
+    def __init__(self, regions: Iterable[Region]):
+        self._regions = {r.name: r for r in regions}
+        self._named_by: dict[str, set[str]] = {}
+        for region in self._regions.values():
+            for form in region.forms:
+                self._named_by.setdefault(form, set()).add(region.name)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._regions
+
+    def get(self, name: str) -> Region | None:
+        """The region of that full name, or None."""
+        return self._regions.get(name)
+
+    def forms(self, name: str) -> frozenset[str]:
+        """Every way a region may be written (its full name alone when the gazetteer lacks it)."""
+        region = self._regions.get(name)
+        forms = region.forms if region else (name,)
+        return frozenset(f for f in forms if len(f) >= MIN_FORM_CHARS)
+
+    def named_by(self, form: str) -> frozenset[str]:
+        """Full names of the regions written as ``form`` (巴州 -> 巴音郭楞蒙古自治州)."""
+        return frozenset(self._named_by.get(form, ()))
+
+    def ancestors(self, name: str) -> list[Region]:
+        """The regions above ``name``, nearest first (二道区 -> 长春市, 吉林省)."""
+        out, region = [], self._regions.get(name)
+        while region and region.parent and region.parent in self._regions and len(out) < len(LEVELS):
+            region = self._regions[region.parent]
+            out.append(region)
+        return out
+
+    def division(self, name: str) -> Division:
+        """Province, city and county of a region (a 直辖市 district has no city)."""
+        region = self._regions.get(name)
+        if region is None:
+            return Division()
+        chain = {r.level: r.name for r in (region, *self.ancestors(name))}
+        return Division(chain.get(PROVINCE, ""), chain.get(CITY, ""), chain.get(COUNTY, ""))
+
+    def find(self, text: str) -> Places:
+        """The regions text names, by level, each in order of first appearance."""
+        found: list[tuple[int, str, str]] = []
+        for region in self._regions.values():
+            for form in region.forms:
+                pos = text.find(form)
+                if pos >= 0:
+                    found.append((pos, region.level, region.name))
+                    break
+        found.sort()
+        return Places(*([name for _, level, name in found if level == wanted] for wanted in LEVELS))
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The bundled gazetteer (policytext/data/regions.json)."""
+    data = json.loads(_DATA.read_text(encoding="utf-8"))
+    return Gazetteer(
+        Region(r["name"], r["level"], r.get("parent", ""), tuple(r.get("aliases", ()))) for r in data["regions"]
+    )
+
+
+def find_places(text: str) -> Places:
+    """Regions named in text (full names, aliases resolved), by level, in order of appearance."""
+    return gazetteer().find(text)
+
+
+def region_forms(name: str) -> frozenset[str]:
+    """Every way a region may be written: full name and gazetteer aliases."""
+    return gazetteer().forms(name)
+
+
+def region_named(region: str, name: str) -> bool:
+    """True when ``name`` (上海, 巴州, 二道区 …) names the region string (吉林省长春市二道区) or a part of it."""
+    name = name.strip()
+    return bool(name) and (name in region or any(full in region for full in gazetteer().named_by(name)))
+
+
+# A place the gazetteer lacks, read from its suffix: XX省, XX市, XX自治州 … (the stem is checked apart).
+_SUFFIXED_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,5}?)(省|市|县|自治州|自治区)")
+_ISSUER_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,6}?(?:省|自治区|自治州|地区|市|盟|州|县|区|旗))")
+_LEADING_WORD = re.compile(r"^(?:关于|对于|对|在|从|与|和|及|向|据)")
+# Characters no place name the gazetteer may lack holds (和/于/来/从 do: 和田, 于都, 来宾, 从江): a name starts
+# after them.
+_NOT_IN_NAME = re.compile(r".*[的到去在向往派赴跨与及或是了给把被让为]")
+# Stems that make a generic word with a place suffix, not a name: 各市, 本市, 县级市, 城区 …
+_NOT_A_PLACE = re.compile(
+    r"^(?:[各本全我该此其每外邻]|设区的|地级|城|县级|省级|市级|直辖|所在|所属|上级|下级|城乡|县域|区域|农村|乡镇|"
+    r"兄弟|其他|其它|别的|周边|附近|相邻)"
+)
+
+
+def unlisted_places(text: str) -> list[str]:
+    """Place names the gazetteer lacks, read from their suffix (绵阳市, 某某县), minus generic words (各市, 本市)."""
+    found = []
+    for match in _SUFFIXED_PLACE.finditer(text):
+        stem = _LEADING_WORD.sub("", _NOT_IN_NAME.sub("", match.group(1)))
+        if len(stem) >= 2 and not _NOT_A_PLACE.match(stem):
+            found.append(stem + match.group(2))
+    return found
+
+
+def issuer_division(issuer: str) -> Division:
+    """The region an issuer the gazetteer lacks governs, read from its suffix (XX市教育局 -> city XX市)."""
+    match = _ISSUER_PLACE.match(issuer)
+    if not match:
+        return Division()
+    place = match.group(1)
+    if place.endswith(("省", "自治区")):
+        return Division(province=place)
+    if place.endswith(("市", "州", "盟", "地区")):
+        return Division(city=place)
+    return Division(county=place)

@@ -1,0 +1,281 @@
+"""What a question asks: the regions, years and modes it names, the kind of answer it wants, its content words.
+
+A question is analysed once (``analyze``) and the analysis travels with it: search, the evidence check,
+the answer and the comparison all read the same record. The library's regions come in as a plain mapping,
+so this module stays free of the stages above it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from policytext.dates import BRACKETED_YEAR_NUMBER, CN_DATE, YEAR
+from policytext.doctypes import ORGAN_AT_LINE_END
+from policytext.lexicon import MIN_SYNONYM_CHARS, glossary, longest_tokens, tokenize, words_of
+from policytext.places import find_places, gazetteer, region_forms, unlisted_places
+
+# Asks across documents: the answer is spread over them.
+COMPARATIVE = re.compile(r"各地|各省|各市|各文件|各份文件|各份|分别|对比|比较|异同|不同地区|哪些地方|几份文件")
+# Words that ask rather than say what about; cut out before tokenising, so 哪些方面 still yields 方面.
+INTERROGATIVES = re.compile(
+    r"哪几种|哪几个|哪几项|哪一天|哪一年|哪些|哪几|哪种|哪个|哪天|什么样的?|什么|怎么样|怎样|怎么|如何|多少|由谁|是谁|"
+    r"是否|有没有|能否|可否|干啥|啥|吗|呢|几(?=[个所项次名类种条位批家年天周])"
+)
+# The answer is likely an enumeration (…、…、…).
+LIST_QUESTION = re.compile(r"哪些|哪几|什么内容|哪方面|几个方面")
+# Asks for the kinds or ways there are: the sibling items of the best clause answer it.
+KINDS_QUESTION = re.compile(r"哪几|几种|几类|几项|几个方面|哪些(?:种类|类型|形式|模式|方式|行动|途径|渠道)")
+# Asks what something is for: the sentence stating a purpose or an effect answers it.
+PURPOSE_QUESTION = re.compile(r"作用|目的|意义|好处|效果|为了什么|为什么")
+# A sentence that states a purpose or an effect (通过…实现…, 旨在, 从而).
+PURPOSE_SENTENCE = re.compile(r"通过.{2,40}?(?:实现|达到|促进|提高|提升|推动|带动)|旨在|为了|目的是|以便|从而")
+# Asks about the document itself (its 文号, title, issuer …): its front matter may answer.
+ABOUT_DOCUMENT = re.compile(r"文号|发文|印发|颁布|发布日期|印发日期|标题|名称|文件名|全称|哪个部门|机关|单位|征求意见")
+
+_MEASURE = "个所项次名类种条位批家"
+_NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)(?:\s*[—\-~至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
+_ASKED_COUNT = re.compile(rf"(?:几|多少)([{_MEASURE}])\s*([\u4e00-\u9fff]{{2}})")
+_ASKED_SHARE = re.compile(r"比例|比重|占比|百分之几|百分比|多少%|覆盖率")
+SHARE = r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百]+"  # how a share is written
+_ASKED_TIME = re.compile(r"哪一?年|哪个月|几月|什么时候|何时|截止|期限|时间表|时间节点")
+TIME = r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月|年底"  # how a year or a month is written
+_ISSUING = r"(?:发布|印发|出台|颁布|签发|发文|成文|下发|制定|公布)"
+_WHEN = r"(?:日期|时间|哪天|哪一天|何时|什么时候|哪年|哪一年|几月|哪个月|年份)"
+# Facts about the document itself that a question can ask for, and how a front-matter line states each.
+DOCUMENT_FACT_QUESTIONS = {
+    "date": re.compile(rf"{_ISSUING}\S{{0,6}}?{_WHEN}|{_WHEN}\S{{0,6}}?{_ISSUING}|落款日期"),
+    "number": re.compile(r"文号|发文字号|字号|文件编号"),
+    "issuer": re.compile(
+        rf"(?:哪个|哪一?家|什么)(?:部门|单位|机关|机构)(?:{_ISSUING}|发的)|发文(?:机关|单位|部门)|(?:由|是)谁{_ISSUING}|落款单位"
+    ),
+}
+DOCUMENT_FACT_ANSWERS = {"date": CN_DATE, "number": BRACKETED_YEAR_NUMBER, "issuer": ORGAN_AT_LINE_END}
+
+_NUMBER = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千万]+)\s*"
+_MONEY = r"(?:补贴|补助|津贴|工资|奖金|奖励金|经费|费用|交通费|生活费|钱)"
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A kind of number a question can ask for, and how a sentence that gives one writes it."""
+
+    name: str
+    asked: re.Pattern
+    given: re.Pattern
+    what: str  # in a refusal: 没有条款给出…的具体{what}
+
+
+# Only kinds whose unit tells whether a sentence answers: 几个县 may be answered by 22%的县, so plain counts
+# are not among them; a sum of money, a head count or a duration must be stated with its unit.
+QUANTITIES = (
+    Quantity(
+        "amount",
+        re.compile(
+            r"多少(万?元|钱)|金额|具体.{0,4}标准|发放标准|每[月年人]多少|"
+            rf"{_MONEY}.{{0,6}}(?:多少|几)|(?:多少|几).{{0,6}}{_MONEY}"
+        ),
+        re.compile(_NUMBER + r"(?:万?元|块)"),
+        "金额或发放标准",
+    ),
+    Quantity(
+        "headcount", re.compile(r"(?:多少|几)(?:个)?(?:人|名)(?![员师])"), re.compile(_NUMBER + r"(?:人|名)"), "人数"
+    ),
+    Quantity(
+        "duration",
+        re.compile(r"多久|多长时间|多少(?:小时|分钟|天|周|年)|几(?:小时|分钟|天|周|年)"),
+        re.compile(_NUMBER + r"(?:个)?(?:小时|分钟|天|周|星期|个?月|年|学期)"),
+        "时长",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class QueryAnalysis:
+    """What a question names and asks for; built once by ``analyze`` and passed along."""
+
+    text: str
+    regions: tuple[str, ...] = ()  # region names found in the question that the library holds
+    unknown_regions: tuple[str, ...] = ()  # region names the library has no document for
+    years: tuple[int, ...] = ()
+    modes: tuple[str, ...] = ()  # glossary terms of the modes named, e.g. 集团化办学
+    variant_terms: tuple[tuple[str, str], ...] = ()  # (variant, glossary term) pairs: (老师, 教师)
+    region_forms: tuple[str, ...] = ()  # how the question wrote the regions it names (kept out of content words)
+    scope_words: tuple[str, ...] = ()  # 各地/分别…: say where to look, not what about (kept out of content words)
+    comparative: bool = False  # asks across documents (各地/分别/对比…)
+    document_facts: tuple[str, ...] = ()  # asks for the document's own date / number / issuer
+    about_document: bool = False  # names the document itself (文号, 印发, 标题 …)
+    answer_patterns: tuple[str, ...] = ()  # how the answer is worded: 4所新优质学校, a percentage, a year
+    asks_for_list: bool = False  # 哪些/哪几…: the answer is likely an enumeration
+    asks_for_kinds: bool = False  # 哪几种/哪些形式…: the sibling items of the best clause answer it
+    asks_for_purpose: bool = False  # 作用/目的/意义…
+    quantities: tuple[Quantity, ...] = ()  # sums, head counts, durations asked for: the answer must state one
+    words: tuple[str, ...] = ()  # search tokens of the question without regions, scope words and interrogatives
+
+    @property
+    def content_terms(self) -> list[str]:
+        """The question's content words: longest tokens of two or more characters, digits left out."""
+        return longest_tokens([t for t in self.words if len(t) >= 2 and not t.isdigit()])
+
+
+def analyze(question: str, known_regions: Collection[str] = ()) -> QueryAnalysis:
+    """Analyse a question; ``known_regions`` are the region names the library has documents for."""
+    named = find_places(question).all
+    named += [p for p in unlisted_places(question) if not any(p in n or n in p for n in named)]
+    regions = tuple(n for n in named if n in known_regions)
+    unknown = tuple(n for n in named if n not in known_regions and not _inside_known(n, regions))
+    forms = tuple(f for r in regions for f in region_forms(r) if f in question)
+    scope = tuple(COMPARATIVE.findall(question))
+    facts = document_facts(question)
+    return QueryAnalysis(
+        text=question,
+        regions=regions,
+        unknown_regions=unknown,
+        years=tuple(int(y) for y in YEAR.findall(question)),
+        modes=glossary().modes_named(question),
+        variant_terms=variant_terms(question),
+        region_forms=forms,
+        scope_words=scope,
+        comparative=bool(scope),
+        document_facts=facts,
+        about_document=bool(ABOUT_DOCUMENT.search(question)),
+        answer_patterns=answer_patterns(question, facts),
+        asks_for_list=bool(LIST_QUESTION.search(question)),
+        asks_for_kinds=bool(KINDS_QUESTION.search(question)),
+        asks_for_purpose=bool(PURPOSE_QUESTION.search(question)),
+        quantities=tuple(q for q in QUANTITIES if q.asked.search(question)),
+        words=tuple(tokenize(strip_framing(question, forms + scope))),
+    )
+
+
+def strip_framing(text: str, names: tuple[str, ...] = ()) -> str:
+    """Text without the given names (regions, scope words; longest first) and without interrogatives."""
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return INTERROGATIVES.sub(" ", text)
+
+
+def answer_patterns(question: str, facts: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Regexes for how the answer is worded, from what the question asks for: a count, a share, a time.
+
+    A question about the document's own date (``facts``) is left to the front matter.
+    """
+    patterns = list(count_patterns(question))
+    if _ASKED_SHARE.search(question):
+        patterns.append(SHARE)
+    if _ASKED_TIME.search(question) and not facts:
+        patterns.append(TIME)
+    return tuple(patterns)
+
+
+def count_patterns(question: str) -> tuple[str, ...]:
+    """Regexes for the answer to a 'how many' question: 几所新优质学校 -> a numeral + 所新优 (4所新优质学校)."""
+    return tuple(
+        _NUMERAL + re.escape(measure) + r"\s*" + re.escape(noun) for measure, noun in _ASKED_COUNT.findall(question)
+    )
+
+
+def document_facts(question: str) -> tuple[str, ...]:
+    """Facts about the document itself the question asks for and a front-matter line states: date, 文号, issuer."""
+    return tuple(kind for kind, pattern in DOCUMENT_FACT_QUESTIONS.items() if pattern.search(question))
+
+
+def variant_terms(question: str) -> tuple[tuple[str, str], ...]:
+    """(variant, glossary term) for each glossary group the question names by a variant: (老师, 教师).
+
+    Only the group's own term stands in: adding every sibling drowns the question in loosely related terms.
+    """
+    words = set(tokenize(question))
+    pairs = []
+    for group in glossary().groups:
+        if group.term not in question:
+            pairs += [(v, group.term) for v in group.variants if _names(v, group.term, question, words)]
+    return tuple(pairs)
+
+
+def _names(variant: str, term: str, question: str, words: set[str]) -> bool:
+    """A variant of the term occurs in the question; a short one (带, 师大) only as a word of it.
+
+    As a bare substring a short variant turns up inside other words (师大 in 教师大量). A variant that is a
+    word of the term (集团化 of 集团化办学) adds nothing: its search already matches the term, and adding the
+    longer term would only over-weight it. 带 is no word of 带动, so 带 does bring 带动 in.
+    """
+    if variant in words_of(term):
+        return False
+    return variant in question if len(variant) > MIN_SYNONYM_CHARS else variant in words
+
+
+def _inside_known(name: str, regions: tuple[str, ...]) -> bool:
+    """A region named next to a known region inside it is not unknown (吉林省长春市: 吉林省 holds 长春市)."""
+    gaz = gazetteer()
+    return any(name in {a.name for a in gaz.ancestors(region)} for region in regions)
+
+
+# --- topics: what a comparison or a briefing is about ------------------------------------------------
+
+# Question framing before a topic: 各地/各文件 … 分别 … 对/关于 …
+_FRAME_HEAD = re.compile(
+    r"^(?:请问)?(?:(?:各地区?|各省市?|各市县?|各区县|不同地区)(?:的?文件|的?政策)?|各份?文件|各政策|这些文件|几份文件|不同文件)?"
+    r"的?(?:分别|各自|都)?是?(?:怎样|怎么|如何)?(?:对于?|在|关于|就)?"
+)
+# Question framing after a topic: … 分别有什么要求/措施/规定?
+_FRAME_TAIL = re.compile(
+    r"(?:方面)?(?:分别|各自|都|又|具体)?是?(?:有|做了|作了|提出了?|作出了?)?"
+    r"(?:什么|哪些|怎样的?|何种|如何|怎么|多少)?的?(?:要求|规定|措施|做法|安排|举措|政策|部署|内容)?的?"
+    r"(?:分别|各自)?(?:是什么|有哪些|是多少|如何|怎样)?[?？。!！\s]*$"
+)
+# '(对)A开展B': B is what is asked about A (对改革工作开展督导检查 -> 督导检查).
+_DONE_TO = re.compile(r"^对?[^对]{2,}?(?:开展|进行|实施|做好)(.{2,})$")
+# The interrogatives, plus framing a topic does without (哪些方面 goes whole: 方面 is no topic).
+_TOPIC_QUESTION_WORDS = re.compile(rf"哪些方面|需要|分别|各自|{INTERROGATIVES.pattern}")
+# Words that frame a topic rather than name it (各地对X的要求): dropped unless nothing else is left.
+FRAMING_WORDS = frozenset(
+    {"文件", "措施", "做法", "举措", "政策", "情况", "内容", "各地", "各个", "方面", "各自", "安排", "规定", "要求",
+     "部署", "之间"}
+)  # fmt: skip
+_HANZI = re.compile(r"[\u4e00-\u9fff]")
+
+
+def core_topic(topic: str) -> str:
+    """'各地对组织领导分别有什么要求?' -> '组织领导' (the text itself when nothing would be left)."""
+    text = (topic or "").strip()
+    core = _FRAME_TAIL.sub("", _FRAME_HEAD.sub("", text, count=1), count=1)
+    core = _TOPIC_QUESTION_WORDS.sub(" ", core).strip(" ,，、。?？")
+    return re.sub(r"\s+", " ", core) or text
+
+
+def topic_head(core: str) -> str:
+    """The head of an 'A的B' or '(对)A开展B' topic (B: what is asked about A), or '' when it has no such shape."""
+    if "的" in core:
+        head = core.rsplit("的", 1)[1]
+    else:
+        done_to = _DONE_TO.search(core)
+        head = done_to.group(1) if done_to else ""
+    head = head.strip()
+    return head if len(head) >= 2 else ""
+
+
+def topic_tokens(text: str) -> list[str]:
+    """Tokens of a topic without single characters and framing words (文件, 措施 …) unless nothing else is left.
+
+    Adjacent single characters that jieba split off are joined back (校长任用 -> 校长, 任, 用 -> 校长, 任用).
+    """
+    joined = _join_singles(tokenize(text), text)
+    tokens = [t for t in joined if len(t) > 1 or not _HANZI.fullmatch(t)]
+    content = [t for t in tokens if t not in FRAMING_WORDS]
+    return list(dict.fromkeys(content or tokens))
+
+
+def _join_singles(tokens: list[str], text: str) -> list[str]:
+    """Join runs of single CJK characters that stand side by side in text into one token."""
+    out: list[str] = []
+    joinable = False  # the last token in out was built from single characters
+    for t in tokens:
+        single = len(t) == 1 and bool(_HANZI.fullmatch(t))
+        if single and joinable and out[-1] + t in text:
+            out[-1] += t
+        else:
+            out.append(t)
+            joinable = single
+    return out

@@ -27,8 +27,9 @@ def doc_type(title: str) -> str:
     inner = _QUOTED_TITLE.search(title)
     target = inner.group(1) if inner and _COVER_VERB.search(title) else title
     target = _BRACKETED.sub("", target)
-    positions = [(target.rfind(word), len(word), word) for word in TYPE_WORDS if word in target]
-    return max(positions)[2] if positions else ""
+    # The word ending last wins; of two ending at the same place, the longer (复函 over 函).
+    ends = [(target.rfind(word) + len(word), len(word), word) for word in TYPE_WORDS if word in target]
+    return max(ends)[2] if ends else ""
 
 
 def is_organ(name: str) -> bool:

@@ -84,7 +84,7 @@ QUANTITIES = (
     ),
     Quantity(
         "duration",
-        re.compile(r"多久|多长时间|多少(?:小时|分钟|天|周|年)|几(?:小时|分钟|天|周|年)"),
+        re.compile(r"多久|多长时间|多少(?:小时|分钟|天|周|年(?!级))|几(?:小时|分钟|天|周|年(?!级))"),  # not 几年级
         re.compile(_NUMBER + r"(?:个)?(?:小时|分钟|天|周|星期|个?月|年|学期)"),
         "时长",
     ),
@@ -111,7 +111,7 @@ class QueryAnalysis:
     asks_for_kinds: bool = False  # 哪几种/哪些形式…: the sibling items of the best clause answer it
     asks_for_purpose: bool = False  # 作用/目的/意义…
     quantities: tuple[Quantity, ...] = ()  # sums, head counts, durations asked for: the answer must state one
-    words: tuple[str, ...] = ()  # search tokens of the question without regions, scope words and interrogatives
+    words: tuple[str, ...] = ()  # search tokens of the question without its regions and interrogatives
 
     @property
     def content_terms(self) -> list[str]:
@@ -145,7 +145,7 @@ def analyze(question: str, known_regions: Collection[str] = ()) -> QueryAnalysis
         asks_for_kinds=bool(KINDS_QUESTION.search(question)),
         asks_for_purpose=bool(PURPOSE_QUESTION.search(question)),
         quantities=tuple(q for q in QUANTITIES if q.asked.search(question)),
-        words=tuple(tokenize(strip_framing(question, forms + scope))),
+        words=tuple(tokenize(strip_framing(question, forms))),
     )
 
 

@@ -1,0 +1,449 @@
+"""policytext/: every rule of reading policy text, pinned by a table of wordings it must and must not match.
+
+The wordings are written for these tests, not taken from any question set: a rule that only holds for the
+questions it was tuned on fails here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from policytext.dates import (
+    chinese_date,
+    is_date_line,
+    is_doc_number_line,
+    is_timestamp,
+    iso_date,
+    period,
+)
+from policytext.doctypes import doc_type, is_draft, is_organ
+from policytext.lexicon import glossary, longest_tokens, parts_of, tokenize
+from policytext.numbering import (
+    INLINE_ENUMERATION,
+    LEVELS,
+    NUMBER_PREFIX,
+    is_outline_level,
+    numbering_level,
+    strip_number,
+)
+from policytext.numerals import chinese_numeral, ordinal_value, parse_number
+from policytext.places import (
+    CITY,
+    COUNTY,
+    PROVINCE,
+    Division,
+    find_places,
+    gazetteer,
+    issuer_division,
+    region_named,
+    unlisted_places,
+)
+from policytext.question import (
+    ABOUT_DOCUMENT,
+    COMPARATIVE,
+    DOCUMENT_FACT_ANSWERS,
+    KINDS_QUESTION,
+    LIST_QUESTION,
+    PURPOSE_QUESTION,
+    PURPOSE_SENTENCE,
+    QUANTITIES,
+    analyze,
+    answer_patterns,
+    core_topic,
+    document_facts,
+    strip_framing,
+    topic_head,
+    topic_tokens,
+    variant_terms,
+)
+from policytext.sentences import cjk_count, ends_sentence, normalize_for_match, sentence_spans, split_sentences
+
+# --- numerals --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("87.4", 87.4), ("3", 3), ("二", 2), ("两", 2), ("十", 10), ("十二", 12), ("二十", 20), ("三十五", 35),
+     ("一百", 100), ("一百零五", 105), ("两千", 2000), ("〇", 0)],
+)  # fmt: skip
+def test_numerals_read(text, value):
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["几", "若干", "十十", "二三", "", "3所", "一些"])
+def test_not_numerals(text):
+    assert parse_number(text) is None, f"{text!r} is no plain numeral"
+
+
+@pytest.mark.parametrize("n", [1, 9, 10, 11, 20, 21, 99, 100, 101, 110, 999, 1000, 1005, 2024, 9999])
+def test_chinese_numeral_round_trips(n):
+    assert parse_number(chinese_numeral(n)) == n
+
+
+def test_chinese_numerals_as_headings_write_them():
+    assert [chinese_numeral(n) for n in (1, 10, 12, 20, 105)] == ["一", "十", "十二", "二十", "一百零五"]
+    with pytest.raises(ValueError):
+        chinese_numeral(0)
+
+
+@pytest.mark.parametrize(("token", "n"), [("三", 3), ("3", 3), ("十二", 12), ("两", 2), ("几", None), ("0", None)])
+def test_ordinal_value(token, n):
+    assert ordinal_value(token) == n
+
+
+# --- numbering -------------------------------------------------------------------------------------
+
+LEVEL_OF = {level.name: rank for rank, level in enumerate(LEVELS)}
+
+
+@pytest.mark.parametrize(
+    ("line", "level"),
+    [
+        ("第一章 总则", "chapter"),
+        ("第十二章　附则", "chapter"),
+        ("第二节 教师配备", "section"),
+        ("第三部分 保障措施", "division"),
+        ("第一条 为规范学校管理，制定本办法。", "article"),
+        ("第二十一条　本办法自发布之日起施行。", "article"),
+        ("第3条 适用范围", "article"),
+        ("一、总体要求", "part"),
+        ("十二、组织实施", "part"),
+        ("三．工作任务", "part"),
+        ("（一）指导思想", "item"),
+        ("(二十一)加强督导", "item"),
+        ("1.合理规划学区", "point"),
+        ("12、建立档案", "point"),
+        ("（3）按时报送", "subpoint"),
+        ("①开齐开足课程", "circled"),
+        ("一是引入名师机制", "enumeration"),
+    ],
+)
+def test_numbering_levels(line, level):
+    assert numbering_level(line) == LEVEL_OF[level], f"{line!r} opens a {level}"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["1.5倍的比例", "第一条件是安全", "各学校要高度重视。", "二〇一五年十二月", "2015年起实施", "统一是关键", "第二批名单"],
+)
+def test_lines_that_open_no_numbered_item(line):
+    assert numbering_level(line) is None, f"{line!r} opens no item"
+
+
+def test_levels_nest_outermost_first():
+    order = ["chapter", "section", "division", "article", "part", "item", "point", "subpoint", "circled", "enumeration"]
+    assert [level.name for level in LEVELS] == order
+
+
+def test_outline_levels_are_chapters_sections_and_parts():
+    outline = {level.name for rank, level in enumerate(LEVELS) if is_outline_level(rank)}
+    assert outline == {"chapter", "section", "division", "part"}
+    assert not is_outline_level(None)
+
+
+def test_number_prefix_and_strip():
+    assert strip_number("（二）推进集团化办学") == "推进集团化办学"
+    assert strip_number("第五条　本办法适用于区属学校。") == "本办法适用于区属学校。"
+    assert strip_number("一是引入名师") == "一是引入名师", "the inline 一是 form is part of the sentence"
+    assert not NUMBER_PREFIX.match("学校要做好三件事")
+
+
+def test_inline_enumeration_cuts_before_each_marker():
+    text = "主要措施：一是统一招生；二是统一教研，三是统一考核。"
+    assert [m.start() for m in INLINE_ENUMERATION.finditer(text)] == [text.index("二是"), text.index("三是")]
+    assert not INLINE_ENUMERATION.search("这是一是非问题"), "一是 only after the punctuation that ends a part"
+
+
+# --- sentences -------------------------------------------------------------------------------------
+
+
+def test_sentences_split_at_full_stops_semicolons_and_lines():
+    text = "第一句。第二句；第三句！\n第四句"
+    assert split_sentences(text) == ["第一句。", "第二句；", "第三句！", "第四句"]
+    assert split_sentences("以“走教&quot;方式”任教。") == ["以“走教&quot;方式”任教。"], "an entity's ; ends nothing"
+
+
+def test_sentence_spans_are_offsets():
+    text = "甲乙。丙丁；戊"
+    assert [text[a:b] for a, b in sentence_spans(text)] == ["甲乙。", "丙丁；", "戊"]
+
+
+@pytest.mark.parametrize(("line", "ends"), [("开展工作。", True), ("具体如下：", True), ("要求”。", True),
+                                            ("（一）工作目标", False), ("学校应当", False), ("", False)])  # fmt: skip
+def test_ends_sentence(line, ends):
+    assert ends_sentence(line) is ends
+
+
+def test_match_form_and_cjk_count():
+    assert normalize_for_match("（２０１５）　年\n底") == "(2015)年底"
+    assert cjk_count("2015年底abc") == 2
+
+
+# --- dates and 文号 ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("2015年11月12日", "2015-11-12"), ("2015 年 1 月 5 日印发", "2015-01-05"), ("发布日期：2017-3-8", "2017-03-08"),
+     ("2015年13月40日", ""), ("十二月", ""), ("2015年", "")],
+)  # fmt: skip
+def test_iso_date(text, iso):
+    assert iso_date(text) == iso
+
+
+def test_chinese_date():
+    assert chinese_date("2015-11-02") == "2015年11月2日"
+    assert chinese_date("") == "" and chinese_date("2015") == "2015"
+
+
+@pytest.mark.parametrize(("line", "is_date"), [("2016年3月1日", True), ("2016-03-01", True),
+                                               ("2016年3月1日前完成", False), ("自2016年起", False)])  # fmt: skip
+def test_date_lines(line, is_date):
+    assert is_date_line(line) is is_date
+
+
+def test_timestamps_are_no_dates_of_issue():
+    assert is_timestamp("发布时间：2016-01-05 10:23") and not is_timestamp("2016-01-05")
+
+
+@pytest.mark.parametrize(
+    ("line", "is_number"),
+    [("晋教基〔2015〕27号", True), ("闽教办体[2017]5号", True), ("长二府发（2014）60号", True), ("国办发〔2015〕第71号", True),
+     ("根据晋教基〔2015〕27号文件", False), ("〔2015〕27号", False), ("2015年27号", False)],
+)  # fmt: skip
+def test_doc_number_lines(line, is_number):
+    assert is_doc_number_line(line) is is_number
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [("三年行动计划（2021—2023年）", "2021—2023"), ("2014-2016年规划", "2014—2016"), ("2016至2020年", "2016—2020"),
+     ("2020—2018", ""), ("2015年", "")],
+)  # fmt: skip
+def test_periods(text, span):
+    assert period(text) == span
+
+
+# --- places ----------------------------------------------------------------------------------------
+
+
+def test_places_by_level_full_names_and_aliases():
+    found = find_places("巴州和上海、葫芦岛的做法，与吉林省长春市二道区相比")
+    assert found.provinces == ["上海市", "吉林省"]
+    assert "巴音郭楞蒙古自治州" in found.cities and "葫芦岛市" in found.cities and "长春市" in found.cities
+    assert found.counties == ["二道区"]
+    assert found.all[:2] == ["上海市", "吉林省"]
+
+
+@pytest.mark.parametrize("text", ["沪上学校", "晋升为高级教师", "各区县", "城区学校", "本市", ""])
+def test_no_place_in(text):
+    assert not find_places(text).all, f"{text!r} names no region (one-character abbreviations never count)"
+
+
+def test_regions_have_levels_and_parents():
+    gaz = gazetteer()
+    assert gaz.division("二道区") == Division("吉林省", "长春市", "二道区")
+    assert gaz.division("杨浦区") == Division("上海市", "", "杨浦区"), "a 直辖市 district has no city"
+    assert gaz.division("二道区").level == COUNTY and gaz.division("长春市").level == CITY
+    assert gaz.division("山西省").level == PROVINCE and gaz.division("火星市") == Division()
+    assert [r.name for r in gaz.ancestors("二道区")] == ["长春市", "吉林省"]
+    assert gaz.named_by("巴州") == {"巴音郭楞蒙古自治州"}
+
+
+@pytest.mark.parametrize(
+    ("region", "name", "named"),
+    [("吉林省长春市二道区", "二道区", True), ("吉林省长春市二道区", "长春", True), ("新疆维吾尔自治区巴音郭楞蒙古自治州", "巴州", True),
+     ("上海市", "上海", True), ("山西省", "上海", False), ("吉林省长春市二道区", "", False)],
+)  # fmt: skip
+def test_region_named(region, name, named):
+    assert region_named(region, name) is named
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [("绵阳市有什么规定", ["绵阳市"]), ("在某某县怎么做", ["某某县"]), ("派老师到外县支教", []), ("各市要落实", []),
+     ("本市和县级市", []), ("对宝鸡市的要求", ["宝鸡市"])],
+)  # fmt: skip
+def test_places_read_from_their_suffix(text, places):
+    assert unlisted_places(text) == places
+
+
+@pytest.mark.parametrize(
+    ("issuer", "division"),
+    [("绵阳市教育局", Division(city="绵阳市")), ("某某省教育厅", Division(province="某某省")),
+     ("某某县人民政府", Division(county="某某县")), ("教育局", Division())],
+)  # fmt: skip
+def test_issuer_region_from_its_suffix(issuer, division):
+    assert issuer_division(issuer) == division
+
+
+# --- document types --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [("关于积极推进义务教育办学模式改革的指导意见", "意见"), ("关于印发《学区制管理实施方案》的通知", "方案"),
+     ("关于印发学校美育工作实施方案的通知", "通知"), ("关于同意建立联席会议制度的复函", "复函"),
+     ("学校体育美育兼职教师管理办法（试行）", "办法"), ("三年行动计划（2021—2023年）", "计划"), ("工作简报", "")],
+)  # fmt: skip
+def test_document_types(title, kind):
+    assert doc_type(title) == kind
+
+
+@pytest.mark.parametrize(("name", "organ"), [("山西省教育厅", True), ("某市人民政府办公室", True), ("州教育局", True),
+                                             ("学区长学校", False), ("各成员校", False)])  # fmt: skip
+def test_organs(name, organ):
+    assert is_organ(name) is organ
+
+
+def test_drafts():
+    assert is_draft("（征求意见稿）") and not is_draft("广泛征求意见")
+
+
+# --- lexicon ---------------------------------------------------------------------------------------
+
+
+def test_tokenizer_keeps_domain_terms_whole_and_drops_function_words():
+    tokens = tokenize("推进集团化办学和学区制管理的")
+    assert "集团化办学" in tokens and "学区制管理" in tokens and "的" not in tokens and "和" not in tokens
+    assert tokenize("ＡＢＣ，。") == ["abc"], "normalised, lower-cased, punctuation dropped"
+
+
+def test_glossary_forms_are_the_members_of_the_words_groups():
+    forms = glossary().forms("教师")
+    assert "老师" in forms and forms[0] == "教师"
+    assert glossary().forms("量子计算") == ("量子计算",), "a word of no group is only itself"
+    assert "老师" not in glossary().forms("教师交流"), "a compound does not borrow the synonyms of its parts"
+
+
+def test_modes_are_named_by_any_member():
+    assert "集团化办学" in glossary().modes_named("名校办分校怎么搞")
+    assert glossary().modes_named("教师培训") == ()
+
+
+def test_longest_tokens_and_parts():
+    assert longest_tokens(["集团", "集团化办学", "教师", "集团"]) == ["集团化办学", "教师"]
+    assert parts_of("组织领导", ["组织领导", "组织", "领导"]) == ["组织", "领导"]
+    assert parts_of("组织领导", ["组织领导", "组织"]) == [], "parts must cover the word"
+
+
+# --- question analysis -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "positive", "negative"),
+    [
+        (COMPARATIVE, ["各地怎么安排经费", "几个文件分别怎么说", "对比一下两地"], ["学区怎样划分", "地方财政怎么投入"]),
+        (LIST_QUESTION, ["有哪些要求", "包括什么内容", "从哪方面考核"], ["由谁负责", "什么时候开始"]),
+        (KINDS_QUESTION, ["有哪几种模式", "分几类", "有哪些形式"], ["有哪些要求", "怎么考核"]),
+        (PURPOSE_QUESTION, ["这样做有什么作用", "目的是什么", "为什么要轮岗"], ["怎么轮岗", "轮岗多久"]),
+        (ABOUT_DOCUMENT, ["文号是多少", "哪个部门印发的", "这份文件标题是什么"], ["教师怎么交流", "经费从哪来"]),
+    ],
+)
+def test_what_a_question_asks(pattern, positive, negative):
+    assert all(pattern.search(q) for q in positive), [q for q in positive if not pattern.search(q)]
+    assert not any(pattern.search(q) for q in negative), [q for q in negative if pattern.search(q)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "states"),
+    [("通过名校带动，实现资源共享。", True), ("旨在缩小校际差距。", True), ("从而提高整体水平。", True),
+     ("各校要按时报送材料。", False), ("建立学区长联席会议制度。", False)],
+)  # fmt: skip
+def test_purpose_sentences(sentence, states):
+    assert bool(PURPOSE_SENTENCE.search(sentence)) is states
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "other"),
+    [("要建几所新学校?", "新建4所新学校", "新建学校若干"), ("覆盖率要达到多大比例?", "覆盖60%以上", "全面覆盖"),
+     ("哪一年完成?", "到2018年完成", "尽快完成"), ("几月份报送?", "3月底前报送", "及时报送")],
+)  # fmt: skip
+def test_answer_shapes(question, answer, other):
+    patterns = [re.compile(p) for p in answer_patterns(question)]
+    assert patterns and any(p.search(answer) for p in patterns) and not any(p.search(other) for p in patterns)
+
+
+def test_no_answer_shape_without_a_question_for_one():
+    assert answer_patterns("学区怎样划分?") == ()
+    assert answer_patterns("这份通知哪一年印发的?", document_facts("这份通知哪一年印发的?")) == (), "asked of the document"
+
+
+@pytest.mark.parametrize(
+    ("question", "facts"),
+    [("文号是多少", ("number",)), ("什么时候印发的", ("date",)), ("哪个部门发的", ("issuer",)),
+     ("落款单位和落款日期", ("date", "issuer")), ("什么时候开始轮岗", ())],
+)  # fmt: skip
+def test_document_facts(question, facts):
+    assert document_facts(question) == facts
+
+
+def test_document_fact_answers():
+    assert DOCUMENT_FACT_ANSWERS["date"].search("2015年12月25日")
+    assert DOCUMENT_FACT_ANSWERS["number"].search("晋教基〔2015〕27号") and not DOCUMENT_FACT_ANSWERS["number"].search("27号")
+    assert DOCUMENT_FACT_ANSWERS["issuer"].search("山西省教育厅\n") and not DOCUMENT_FACT_ANSWERS["issuer"].search("教育厅要")
+
+
+QUANTITY = {q.name: q for q in QUANTITIES}
+
+
+@pytest.mark.parametrize(
+    ("kind", "asked", "not_asked", "given", "not_given"),
+    [
+        ("amount", ["每月补贴多少钱", "发放标准是什么", "给多少万元"], ["补贴由谁发", "经费怎么保障"], "每人每月500元", "给予适当补贴"),
+        ("headcount", ["派几名教师", "要多少人", "几名人员"], ["有多少名师工作室", "多少所学校"], "选派3名骨干", "选派骨干"),
+        ("duration", ["交流多久", "任期几年", "多长时间"], ["几年级学生", "什么时候"], "交流期限为3年", "交流一段时间"),
+    ],
+)  # fmt: skip
+def test_quantities(kind, asked, not_asked, given, not_given):
+    q = QUANTITY[kind]
+    assert all(q.asked.search(x) for x in asked) and not any(q.asked.search(x) for x in not_asked)
+    assert q.given.search(given) and not q.given.search(not_given)
+
+
+def test_variants_stand_for_their_term_but_short_ones_only_as_words():
+    assert ("老师", "教师") in variant_terms("老师要去乡下学校吗")
+    assert not any(v == "师大" for v, _ in variant_terms("教师大量流失"))
+    assert not any(term == "教师" for _, term in variant_terms("教师和老师")), "the term itself is named"
+
+
+def test_analysis_separates_known_and_unknown_regions():
+    analysis = analyze("上海和天津的集团化办学各有什么要求?", {"上海市"})
+    assert analysis.regions == ("上海市",) and analysis.unknown_regions == ("天津市",)
+    assert "上海" in analysis.region_forms and analysis.comparative is False
+    assert analysis.modes == ("集团化办学",) and "上海" not in analysis.words
+    inside = analyze("吉林省长春市二道区怎样补充教师", {"二道区"})
+    assert inside.regions == ("二道区",) and inside.unknown_regions == (), "吉林省 holds the known district"
+
+
+def test_content_terms_leave_out_regions_and_interrogatives():
+    analysis = analyze("上海对教师交流有什么规定?", {"上海市"})
+    assert "教师交流" in analysis.content_terms
+    assert not {"上海", "什么"} & set(analysis.words)
+    assert strip_framing("上海有哪些要求", ("上海",)).split() == ["有", "要求"]
+
+
+@pytest.mark.parametrize(
+    ("topic", "core"),
+    [("各地对组织领导分别有什么要求?", "组织领导"), ("各文件在校长和干部培养方面有什么措施?", "校长和干部培养"),
+     ("学区制管理", "学区制管理"), ("各地文件对校长的选拔任用分别是怎么规定的?", "校长的选拔任用"),
+     ("不同地区关于经费投入有哪些规定", "经费投入"), ("请问各省市对教研活动的安排", "教研活动")],
+)  # fmt: skip
+def test_core_topic(topic, core):
+    assert core_topic(topic) == core
+
+
+@pytest.mark.parametrize(
+    ("core", "head"),
+    [("办学模式改革工作开展督导检查", "督导检查"), ("学区化办学进行绩效评价", "绩效评价"), ("校长的选拔任用", "选拔任用"),
+     ("开展教师培训", ""), ("教师交流", ""), ("集团的", "")],
+)  # fmt: skip
+def test_topic_head(core, head):
+    assert topic_head(core) == head
+
+
+def test_topic_tokens_join_split_characters_and_drop_framing_words():
+    assert "任用" in topic_tokens("校长任用") and "校长" in topic_tokens("校长任用")
+    assert topic_tokens("经费的安排") == ["经费"] and topic_tokens("安排") == ["安排"], "kept when nothing else is"

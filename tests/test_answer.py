@@ -9,6 +9,7 @@ import pytest
 
 from assistant.answer import _ranked_sentences, ask
 from assistant.types import Turn
+from ui import view
 from retrieval.types import Hit
 
 
@@ -114,9 +115,11 @@ def test_planted_instruction_in_question_changes_nothing(retriever):
     assert not answer.abstained or "天津" in answer.answer
 
 
-def test_markup_in_question_is_not_echoed_as_html(retriever):
-    answer = ask("<script>alert(1)</script>学区制管理的原则是什么?", retriever)
-    assert "<script>" not in answer.answer
+def test_markup_in_question_neither_derails_the_answer_nor_reaches_the_page_as_markup(retriever):
+    answer = ask("<script>alert(1)</script>学区制管理按照什么原则划分学区?", retriever)
+    assert not answer.abstained and "地理位置相对就近" in answer.answer, answer.answer
+    shown = view.md_escape(answer.question)  # the chat shows the question through md_escape
+    assert "<script>" in answer.question and "<script>" not in shown and "\\<script\\>" in shown
 
 
 def test_cli_batch_contract(indexed_settings, tmp_path, monkeypatch, capsys):
@@ -124,7 +127,7 @@ def test_cli_batch_contract(indexed_settings, tmp_path, monkeypatch, capsys):
 
     import settings as settings_module
 
-    main = pytest.importorskip("assistant.__main__").main
+    from assistant.__main__ import main
     batch = tmp_path / "q.jsonl"
     batch.write_text('{"id": "x", "q": "学区制管理按照什么原则划分学区?"}\n{"id": "y", "q": "天津市有什么规定?"}\n', "utf-8")
     monkeypatch.setenv("POLICY_INDEX_DIR", str(indexed_settings.index_dir))

@@ -10,8 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
+from dataclasses import replace
 
-from assistant.targets import extract_targets, filter_targets, parse_number, targets_in_sentence
+from assistant.targets import extract_targets, filter_targets, targets_in_sentence
+from policytext.numerals import chinese_numeral
 from ingest.types import Clause, Document, DocumentMeta
 from settings import REPO_ROOT
 
@@ -129,12 +131,29 @@ def test_ranges_counts_and_chinese_numerals(found, library):
 
 def test_document_numbers_dates_and_article_numbers_are_not_quantities(found):
     assert not any(t.value >= 1900 for t in found), "years are not values"
-    for t in found:  # the number read is really followed by its unit (never 27号, 第111项, 2016年2月)
-        sentence = re.sub(r"[—–\-~～]", "-", t.text)
-        arabic = f"{t.value:g}" + (f"-{t.value_max:g}" if t.value_max is not None else "") + t.unit
-        assert arabic in sentence or not re.search(rf"{t.value:g}\s*{re.escape(t.unit)}", sentence), t
-        assert "第" + f"{t.value:g}" not in sentence
+    for t in found:  # the number read is really written before its unit (never 27号, 第111项, 2016年2月)
+        assert _written_with_unit(t), f"{t.value:g}{t.unit} is not written in {t.text!r}"
+        assert "第" + f"{t.value:g}" not in t.text
     assert not any("〔2015〕27号" in t.text or "第111项" in t.text for t in found)
+
+
+def _written_with_unit(t) -> bool:
+    """The target's value, in Arabic or Chinese numerals (a range's upper end may follow), right before its unit."""
+    numerals = {f"{t.value:g}"}
+    if t.value == int(t.value) and 0 < t.value < 10000:
+        numerals |= {chinese_numeral(int(t.value)), *(["两"] if t.value == 2 else [])}
+    after = r"(?:\s*[—–\-~～至到]\s*[\d一二两三四五六七八九十百]+)?\s*"
+    return any(re.search(re.escape(n) + after + re.escape(t.unit), t.text) for n in numerals)
+
+
+def test_a_value_counts_only_when_written_before_its_unit():
+    doc = _doc([])
+    clause = Clause("c", "d", (), "", 0, 0, 0)
+    (three,) = targets_in_sentence("每校至少配备3名专职教师。", doc, clause)
+    (two,) = targets_in_sentence("每学期开展两次以上活动。", doc, clause)
+    assert _written_with_unit(three) and _written_with_unit(two)
+    assert not _written_with_unit(replace(three, value=4.0)), "a value not in the sentence is caught"
+    assert not _written_with_unit(replace(two, unit="所")), "a unit not after the value is caught"
 
 
 def test_filters_by_region_alias_and_year_overlap(found, library):
@@ -175,19 +194,6 @@ def test_written_out_sentences():
     assert read("根据《通知》(教基〔2016〕12号)和第3项任务,学习党的十八大精神。") == []
     assert read("在二道区,以一所优质学校为龙头。") == []
     assert read("各校每学期选派3—5名骨干教师到成员校任教。")[0][1:4] == (3, 5, "名")
-
-
-def test_parse_number():
-    assert [parse_number(x) for x in ("87.4", "二", "两", "十二", "二十", "一百", "三十五")] == [
-        87.4,
-        2,
-        2,
-        12,
-        20,
-        100,
-        35,
-    ]
-    assert parse_number("几") is None
 
 
 def test_cli_lists_goals_and_marks_status_only_with_all(indexed_settings):

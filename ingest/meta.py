@@ -6,6 +6,7 @@ An optional sidecar ``<file>.meta.json`` beside a document overrides fields by n
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +20,8 @@ from policytext.places import Division, find_places, gazetteer, issuer_division
 
 HEADER_LINES = 8
 MAX_ISSUER_LINE = 20
-_ADDRESSEES = ("各", "州直")  # a salutation line (各区县教育局:) ends like an organ but names the addressees
+# A salutation (各区县教育局, 市直各学校) ends like an organ but names the addressees.
+_ADDRESSEES = re.compile(r"^(?:各|[省市州盟县区旗]直)")
 _OWN_CITY = ("我市", "本市")  # a body that speaks for its city
 
 
@@ -86,7 +88,7 @@ def _issuer(title: str, lines: list[str]) -> str:
     if is_organ(prefix):
         return prefix
     for line in lines:
-        if len(line) <= MAX_ISSUER_LINE and is_organ(line) and not line.startswith(_ADDRESSEES):
+        if len(line) <= MAX_ISSUER_LINE and is_organ(line) and not _ADDRESSEES.match(line):
             return line
     return ""
 

@@ -275,3 +275,70 @@ def test_cli_list_json(indexed_settings, monkeypatch, capsys):
 def test_signature_belongs_to_no_heading(documents):
     last = documents["002"].clauses[-1]
     assert "2015年11月12日" in last.text and last.path == ()
+
+
+# A saved web page whose own title holds words that page furniture also uses (推荐, 分享, 评论, 打印, 注册, 字号).
+FURNITURE_WORDS_IN_TITLES = [
+    ("关于做好集团化办学成员校推荐工作的通知", "通知"),
+    ("关于建立学区优质课程分享机制的实施意见", "意见"),
+    ("关于开展学校课堂教学评论活动的通知", "通知"),
+    ("关于规范学校打印复印收费的通知", "通知"),
+    ("关于做好义务教育学生学籍注册工作的通知", "通知"),
+    ("关于统一公文字号编排的规定", "规定"),
+]
+
+
+@pytest.mark.parametrize(("title", "kind"), FURNITURE_WORDS_IN_TITLES)
+def test_a_title_holding_a_furniture_word_keeps_its_title(tmp_path, title, kind):
+    page = tmp_path / "page.html"
+    page.write_text(
+        f"""<html><body><div class="nav">首页 | 政务公开 | 登录 注册</div>
+        <p>您现在的位置：首页 > 通知公告</p>
+        <h2>{title}</h2><p>某市教育局〔2019〕12号</p>
+        <p>【字号 大 中 小】 打印本页 分享到：</p>
+        <p>各区县教育局：</p>
+        <p>为推动集团化办学深入开展，进一步扩大优质教育资源覆盖面，现将有关事项通知如下。</p>
+        <p>一、各成员学校要按时报送材料，确保工作有序推进，不得延误。</p>
+        <p>某市教育局</p><p>2019年3月5日</p>
+        <p>发表评论</p><p>推荐阅读</p><p>版权所有：某市教育局</p></body></html>""",
+        encoding="utf-8",
+    )
+    doc = build_document(page, make_settings(tmp_path))
+    assert (doc.meta.title, doc.meta.doc_type) == (title, kind), f"{title}: got {doc.meta.title!r}"
+    assert (doc.meta.doc_number, doc.meta.date) == ("某市教育局〔2019〕12号", "2019-03-05")
+    for furniture in ("打印本页", "分享到", "发表评论", "推荐阅读", "版权所有", "登录"):
+        assert furniture not in doc.text, f"page furniture {furniture!r} kept"
+
+
+ARTICLES = """某市学校体育美育兼职教师管理办法
+
+第一章 总则
+第一条 为加强兼职教师队伍建设，根据有关规定，制定本办法。
+第二条 本办法适用于本市公办中小学校。
+第二章 选聘
+第三条 兼职教师应当具备下列条件：
+（一）热爱教育事业，遵守法律法规；
+（二）具有相应的专业特长，身心健康。
+第四条 学校每学年组织一次选聘，报区教育局备案。
+第三章 附则
+第五条 本办法自印发之日起施行。
+"""
+
+
+def test_articles_are_clauses_under_their_chapters(tmp_path):
+    path = tmp_path / "banfa.txt"
+    path.write_text(ARTICLES, encoding="utf-8")
+    doc = build_document(path, make_settings(tmp_path))
+    by_start = {c.text.split("\n")[0][:4]: c.path for c in doc.clauses}
+    first = by_start["第一条 "]
+    assert first[0] == "第一章 总则" and first[1].startswith("第一条 为加强兼职教师队伍建设"), first
+    assert by_start["第四条 "][0] == "第二章 选聘" and by_start["第五条 "][0] == "第三章 附则"
+    conditions = [c for c in doc.clauses if c.text.startswith("（")]
+    assert [c.path[:2] for c in conditions] == [("第二章 选聘", "第三条 兼职教师应当具备下列条件")] * 2, "items nest"
+    assert not any("第二条" in c.text and "第三条" in c.text for c in doc.clauses), "one article per clause"
+
+
+@pytest.mark.parametrize("salutation", ["各县市教育局", "州直各学校教育局", "市直各学校、各区教育局", "县直各单位办公室"])
+def test_the_addressees_are_not_the_issuer(salutation):
+    text = f"关于做好学区划分工作的通知\n{salutation}\n现将学区划分工作有关事项通知如下，请认真贯彻执行。\n某某县教育局\n2020年5月6日"
+    assert read_meta(clean(text)).issuer == "某某县教育局"

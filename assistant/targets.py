@@ -19,7 +19,7 @@ from policytext.dates import BRACKETED_YEAR_NUMBER, YEAR_RANGE, YEAR_WITH_UNIT
 from policytext.numerals import ARABIC_NUMERAL as _AR_NUM
 from policytext.numerals import NUMERAL as _NUM
 from policytext.numerals import parse_number
-from policytext.places import COUNTY, region_named
+from policytext.places import COUNTY, NATIONAL, region_named
 from policytext.sentences import split_sentences
 
 _RANGE_SEP = r"\s*(?:[—–\-~～]+|至|到)\s*"
@@ -376,6 +376,8 @@ def _default_scope(doc: Document) -> str:
     level = doc.meta.level
     if level == COUNTY:
         return "全区" if doc.meta.county.endswith("区") else "全县"
+    if level == NATIONAL:
+        return "全国"
     return "全" + level if level else doc.meta.region
 
 

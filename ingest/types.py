@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
+from policytext.places import NATIONAL
+
 PATH_SEP = " › "
 
 
@@ -18,14 +20,16 @@ class DocumentMeta:
     province: str = ""
     city: str = ""
     county: str = ""  # county / district
-    level: str = ""  # 省 / 市 / 县区
+    level: str = ""  # 国家 / 省 / 市 / 县区
     doc_type: str = ""  # 意见 / 通知 / 方案 / 规划 …
     status: str = ""  # 征求意见稿 / 现行
     period: str = ""  # e.g. 2014—2016
 
     @property
     def region(self) -> str:
-        """Most specific region name joined from province down, e.g. 吉林省长春市二道区."""
+        """Region name joined from province down, e.g. 吉林省长春市二道区; 全国 for a central organ's document."""
+        if self.level == NATIONAL:
+            return "全国"
         return "".join(part for part in (self.province, self.city, self.county) if part)
 
     @property

@@ -16,6 +16,11 @@ from typing import NamedTuple
 
 PROVINCE, CITY, COUNTY = "省", "市", "县区"  # the levels, as DocumentMeta.level names them
 LEVELS = (PROVINCE, CITY, COUNTY)
+NATIONAL = "国家"  # the level of a central organ's document, which governs the whole country (全国)
+# Central organs: 国务院 (and its 办公厅), 中共中央, the ministries and national commissions and bureaus.
+_NATIONAL_ORGAN = re.compile(
+    r"^(?:中共中央|国务院|教育部|财政部|人力资源(?:和)?社会保障部|文化(?:和旅游)?部|体育总局|国家[\u4e00-\u9fff]{1,10}?(?:委员会|总局|局|部))"
+)
 MIN_FORM_CHARS = 2
 _DATA = Path(__file__).parent / "data" / "regions.json"
 
@@ -55,17 +60,23 @@ class Division(NamedTuple):
     city: str = ""
     county: str = ""
 
+    national: bool = False  # a central organ's: no province, the whole country
+
     @property
     def level(self) -> str:
-        """The most specific level given: 县区, 市, 省, or ''."""
-        return COUNTY if self.county else CITY if self.city else PROVINCE if self.province else ""
+        """The most specific level given: 县区, 市, 省, 国家, or ''."""
+        if self.county or self.city or self.province:
+            return COUNTY if self.county else CITY if self.city else PROVINCE
+        return NATIONAL if self.national else ""
 
 
 class Gazetteer:
     """Regions by name, with their parents and the forms text writes them in."""
 
     def __init__(self, regions: Iterable[Region]):
-        self._regions = {r.name: r for r in regions}
+        self._regions: dict[str, Region] = {}
+        for region in regions:  # a name two regions share (朝阳区) stands for the first listed
+            self._regions.setdefault(region.name, region)
         self._named_by: dict[str, set[str]] = {}
         for region in self._regions.values():
             for form in region.forms:
@@ -105,16 +116,21 @@ class Gazetteer:
         return Division(chain.get(PROVINCE, ""), chain.get(CITY, ""), chain.get(COUNTY, ""))
 
     def find(self, text: str) -> Places:
-        """The regions text names, by level, each in order of first appearance."""
-        found: list[tuple[int, str, str]] = []
+        """The regions text names, by level, each in order of first appearance.
+
+        A form inside a longer one found at the same place is no mention of its own: in 吉林省, 吉林 is not
+        吉林市.
+        """
+        found: list[tuple[int, int, str, str]] = []
         for region in self._regions.values():
             for form in region.forms:
                 pos = text.find(form)
                 if pos >= 0:
-                    found.append((pos, region.level, region.name))
+                    found.append((pos, pos + len(form), region.level, region.name))
                     break
-        found.sort()
-        return Places(*([name for _, level, name in found if level == wanted] for wanted in LEVELS))
+        kept = [f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and o[1] - o[0] > f[1] - f[0] for o in found)]
+        kept.sort()
+        return Places(*([name for _, _, level, name in kept if level == wanted] for wanted in LEVELS))
 
 
 @lru_cache(maxsize=1)
@@ -167,7 +183,12 @@ def unlisted_places(text: str) -> list[str]:
 
 
 def issuer_division(issuer: str) -> Division:
-    """The region an issuer the gazetteer lacks governs, read from its suffix (XX市教育局 -> city XX市)."""
+    """The region an issuer the gazetteer lacks governs, read from its name.
+
+    The country for a central organ (教育部, 国务院办公厅), else the place its suffix marks (XX市教育局 -> XX市).
+    """
+    if _NATIONAL_ORGAN.match(issuer):
+        return Division(national=True)
     match = _ISSUER_PLACE.match(issuer)
     if not match:
         return Division()

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from policytext.dates import is_date_line, is_doc_number_line
+from policytext.dates import header_parenthesis, is_date_line, is_doc_number_line
 from policytext.doctypes import TITLE_WORDS, is_draft, is_organ
-from policytext.numbering import NUMBER_PREFIX
+from policytext.numbering import ATTACHMENT_LABEL, NUMBER_PREFIX
 from policytext.sentences import SENTENCE_END, cjk_count, collapse_spaces
 
 _TEMPLATE_JUNK = re.compile(r"<#--.*?-->|<!--.*?-->|<[^>\n]{1,200}>", re.S)
@@ -86,9 +86,15 @@ def _starts_numbered(line: str) -> bool:
     return bool(NUMBER_PREFIX.match(line))
 
 
+# A page's font-size switch: A+大 A+中 A+小, 大 中 小.
+_FONT_SIZE_SWITCH = re.compile(r"^(?:[【\[]?\s*(?:A[+-]?)?\s*[大中小]\s*[】\]]?\s*){3}$")
+
+
 def is_chrome(line: str) -> bool:
-    """Page furniture: a separator bar, a URL, or a chrome phrase standing as a word of its own."""
-    return "|" in line or bool(CHROME_WORD.search(line)) or bool(_URL.search(line))
+    """Page furniture: a separator bar, a URL, a font-size switch, or a chrome phrase standing as a word."""
+    return (
+        "|" in line or bool(CHROME_WORD.search(line)) or bool(_URL.search(line)) or bool(_FONT_SIZE_SWITCH.match(line))
+    )
 
 
 def _is_chrome_heavy(line: str) -> bool:
@@ -101,7 +107,9 @@ def is_title_line(line: str) -> bool:
     return (
         4 <= len(line) <= 90
         and any(w in line for w in TITLE_WORDS)
-        and not line.endswith(tuple(SENTENCE_END + ",，:："))
+        and not line.endswith(tuple(SENTENCE_END + ",，:：、"))
+        and "，" not in line
+        and not ATTACHMENT_LABEL.match(line)
         and not is_chrome(line)
     )
 
@@ -110,7 +118,8 @@ def _is_salutation(line: str) -> bool:
     return line.endswith((":", "：")) and len(line) <= 80 and cjk_count(line) >= 2
 
 
-def _is_issuer_line(line: str) -> bool:
+def is_issuer_line(line: str) -> bool:
+    """A line that is only the name of an issuing organ (a signature's or a header's)."""
     return len(line) <= 30 and is_organ(line) and cjk_count(line) == len(line.replace(" ", ""))
 
 
@@ -118,9 +127,10 @@ def _is_header_line(line: str) -> bool:
     return (
         is_title_line(line)
         or is_doc_number_line(line)
+        or header_parenthesis(line) is not None
         or is_date_line(line)
         or _is_salutation(line)
-        or _is_issuer_line(line)
+        or is_issuer_line(line)
         or (line.startswith(("(", "（")) and is_draft(line))
     )
 
@@ -142,15 +152,22 @@ def _header_start(lines: list[str], first_content: int) -> tuple[int, list[str]]
     return start, dropped
 
 
+SIGNATURE_WINDOW = 10  # non-empty lines after the last paragraph that may still hold the signature
+
+
 def _signature_end(lines: list[str], last_content: int) -> int:
-    """Walk down from the last paragraph over the signature (issuer, date)."""
-    end = last_content
-    for i in range(last_content + 1, min(len(lines), last_content + 8)):
+    """The last issuer or date line shortly below the last paragraph: the signature ends the body.
+
+    Short lines between them (以上意见，望遵照执行。, 责任单位：…, 附件：…) are text too; page furniture stops the walk.
+    """
+    end, seen = last_content, 0
+    for i in range(last_content + 1, len(lines)):
         line = lines[i]
         if not line:
             continue
-        if _is_issuer_line(line) or is_date_line(line):
-            end = i
-        else:
+        seen += 1
+        if seen > SIGNATURE_WINDOW or is_chrome(line):
             break
+        if is_issuer_line(line) or is_date_line(line):
+            end = i
     return end

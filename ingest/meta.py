@@ -12,9 +12,18 @@ from dataclasses import replace
 from pathlib import Path
 
 from errors import UnsupportedFile
-from ingest.clean import CleanText, is_title_line
+from ingest.clean import CleanText, is_issuer_line, is_title_line
 from ingest.types import DocumentMeta
-from policytext.dates import ISO_DATE, is_date_line, is_doc_number_line, is_timestamp, iso_date, period
+from policytext.dates import (
+    CN_DATE,
+    ISO_DATE,
+    header_parenthesis,
+    is_date_line,
+    is_doc_number_line,
+    is_timestamp,
+    iso_date,
+    period,
+)
 from policytext.doctypes import doc_type, is_draft, is_organ
 from policytext.places import Division, find_places, gazetteer, issuer_division
 
@@ -23,6 +32,8 @@ MAX_ISSUER_LINE = 20
 # A salutation (各区县教育局, 市直各学校) ends like an organ but names the addressees.
 _ADDRESSEES = re.compile(r"^(?:各|[省市州盟县区旗]直)")
 _OWN_CITY = ("我市", "本市")  # a body that speaks for its city
+_TITLE_VERB = re.compile(r"关于|印发|转发")  # the organ that issues a document opens its title, before these
+_SOURCE_ORGAN = re.compile(r"(?:信息)?来源[：:]\s*([\u4e00-\u9fff]{2,20})")  # a page's 信息来源：天河区教育局
 
 
 def sidecar_path(path: Path) -> Path:
@@ -40,12 +51,12 @@ def read_meta(clean: CleanText) -> DocumentMeta:
     lines = [line for line in clean.text.split("\n") if line]
     header = lines[:HEADER_LINES]
     title = _title(header)
-    issuer = _issuer(title, lines)
+    issuer = _issuer(title, lines, clean.dropped_header)
     place = _division(issuer, title, clean.text)
     return DocumentMeta(
         title=title,
         issuer=issuer,
-        doc_number=next((line for line in header if is_doc_number_line(line)), ""),
+        doc_number=_doc_number(header),
         date=_date(lines, clean.dropped_header),
         province=place.province,
         city=place.city,
@@ -78,19 +89,38 @@ def apply_sidecar(meta: DocumentMeta, path: Path) -> DocumentMeta:
 
 
 def _title(header: list[str]) -> str:
-    """The longest title-like line of the header."""
-    return max((line for line in header if is_title_line(line)), key=len, default="")
+    """The longest title-like line of the header; of equal ones the later.
+
+    A 北大法宝 export prints the document's own heading under the database's copy of the title.
+    """
+    candidates = [(len(line), i, line) for i, line in enumerate(header) if is_title_line(line)]
+    return max(candidates)[2] if candidates else ""
 
 
-def _issuer(title: str, lines: list[str]) -> str:
-    """The organ before 关于 in the title, else the first short line that names an organ (the signature)."""
-    prefix = title.split("关于")[0] if "关于" in title else ""
+def _issuer(title: str, lines: list[str], dropped_header: tuple[str, ...] = ()) -> str:
+    """The organs that sign the document (joined by 、), else the organ opening its title, else a page's source.
+
+    The signature gives the full name where a title shortens it (市政府办公厅 for 市人民政府办公厅); a web page
+    without either may name its organ as its source (信息来源：天河区教育局).
+    """
+    if signature := _signature_organs(lines):
+        return "、".join(signature)
+    prefix = _TITLE_VERB.split(title, maxsplit=1)[0] if _TITLE_VERB.search(title) else ""
     if is_organ(prefix):
         return prefix
-    for line in lines:
-        if len(line) <= MAX_ISSUER_LINE and is_organ(line) and not _ADDRESSEES.match(line):
-            return line
-    return ""
+    sources = (m.group(1) for line in dropped_header for m in _SOURCE_ORGAN.finditer(line))
+    return next((name for name in sources if is_organ(name)), "")
+
+
+def _signature_organs(lines: list[str]) -> list[str]:
+    """The run of organ-only lines that ends at the last one in the text (one per signing organ)."""
+    ends = [i for i, line in enumerate(lines) if is_issuer_line(line) and not _ADDRESSEES.match(line)]
+    if not ends:
+        return []
+    start = ends[-1]
+    while start > 0 and is_issuer_line(lines[start - 1]) and not _ADDRESSEES.match(lines[start - 1]):
+        start -= 1
+    return lines[start : ends[-1] + 1]
 
 
 def _division(issuer: str, title: str, body: str) -> Division:
@@ -125,13 +155,32 @@ def _division_of_body(body: str) -> Division:
     return Division()
 
 
+def _doc_number(header: list[str]) -> str:
+    """The document's own 文号: a header line that is only one, or the 文号 of the parenthesis under the title.
+
+    A 文号 inside a sentence is one the document cites, never its own.
+    """
+    for line in header:
+        if is_doc_number_line(line):
+            return line
+        if parenthesis := header_parenthesis(line):
+            if parenthesis[0]:
+                return parenthesis[0]
+    return ""
+
+
 def _date(lines: list[str], dropped_header: tuple[str, ...]) -> str:
-    """The first date line of the text, else a date in a dropped header line that is no clock timestamp."""
+    """The date under the title, else the first date line (the signature), else a date the page header gives.
+
+    A page's publishing time (发表时间：2026-04-29 09:22) comes last: a document's own date is its date of issue.
+    """
+    for line in lines[:HEADER_LINES]:
+        if (parenthesis := header_parenthesis(line)) and parenthesis[1]:
+            return parenthesis[1]
     for line in lines:
         if is_date_line(line):
             return iso_date(line)
-    for line in dropped_header:
-        match = ISO_DATE.search(line)
-        if match and not is_timestamp(line):
-            return iso_date(match.group(0))
+    stamps = [line for line in dropped_header if ISO_DATE.search(line) or CN_DATE.search(line)]
+    for line in sorted(stamps, key=is_timestamp):
+        return iso_date(line)
     return ""

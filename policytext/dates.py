@@ -4,26 +4,44 @@ from __future__ import annotations
 
 import re
 
+from policytext.numerals import parse_number
+
 YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")  # a four-digit year of this or the last century
 YEAR_WITH_UNIT = re.compile(r"((?:19|20)\d{2})年")  # 2017年
 YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*[—–\-~～至到]+\s*((?:19|20)\d{2})年?")  # 2014—2016年
 _PERIOD = re.compile(r"(\d{4})\s*年?\s*[—\-–~～至到]+\s*(\d{4})")
 CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")  # 2015年11月12日
+_CN_DIGIT = "〇○零一二三四五六七八九"  # ○ (a white circle) stands for 〇 in many typed signatures
+_YEAR_DIGITS = {ch: (0 if ch in "〇○零" else "一二三四五六七八九".index(ch) + 1) for ch in _CN_DIGIT}
+# 二〇一一年十一月九日: a date written in Chinese numerals, as some signatures are.
+_SMALL = "[一二三四五六七八九十]"
+CN_NUMERAL_DATE = re.compile(rf"([{_CN_DIGIT}]{{4}})\s*年\s*({_SMALL}{{1,2}})\s*月\s*({_SMALL}{{1,3}})\s*日")
 ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")  # 2015-11-12
-_DATE_LINE = re.compile(r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2})$")
+_DATE_LINE = re.compile(
+    rf"^(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|\d{{4}}-\d{{1,2}}-\d{{1,2}}|{CN_NUMERAL_DATE.pattern})$"
+)
 _CLOCK = re.compile(r"\d{1,2}:\d{2}")
 # 文号: an organ's short name, the year in brackets, the serial number and 号 (晋教基〔2015〕27号).
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,10}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*第?\s*\d+\s*号")
 BRACKETED_YEAR_NUMBER = re.compile(r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d+\s*号")  # 〔2015〕27号
 _DOC_NUMBER_LINE = re.compile(rf"^(?:{DOC_NUMBER.pattern})$")
+# The parenthesis under a title that gives the 文号, the date or both: （鲁教体发〔2018〕1号 2018年4月16日）.
+_HEADER_PARENTHESIS = re.compile(
+    rf"^[（(]\s*(?P<number>{DOC_NUMBER.pattern})?\s*"
+    rf"(?P<date>\d{{4}}\s*年(?:\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日)?)?|{CN_NUMERAL_DATE.pattern})?\s*[）)]$"
+)
 
 
 def iso_date(text: str) -> str:
-    """The first date in text (2015年11月12日 or 2015-11-12) as YYYY-MM-DD, or '' when it names none."""
+    """The first date in text (2015年11月12日, 2015-11-12, 二〇一五年十一月十二日) as YYYY-MM-DD, or ''."""
     match = CN_DATE.search(text) or ISO_DATE.search(text)
-    if not match:
+    if match:
+        y, m, d = (int(g) for g in match.groups())
+    elif written := CN_NUMERAL_DATE.search(text):
+        y = int("".join(str(_YEAR_DIGITS[ch]) for ch in written.group(1)))
+        m, d = (int(parse_number(g) or 0) for g in written.groups()[1:])
+    else:
         return ""
-    y, m, d = (int(g) for g in match.groups())
     return f"{y:04d}-{m:02d}-{d:02d}" if 1 <= m <= 12 and 1 <= d <= 31 else ""
 
 
@@ -46,6 +64,17 @@ def is_timestamp(line: str) -> bool:
 def is_doc_number_line(line: str) -> bool:
     """A line that is only a 文号 (晋教基〔2015〕27号)."""
     return bool(_DOC_NUMBER_LINE.match(line))
+
+
+def header_parenthesis(line: str) -> tuple[str, str] | None:
+    """(文号, ISO date) of a header parenthesis such as （沪府办发〔2016〕24号） or （2017年08月14日）, else None.
+
+    Either part may be '' (a year alone gives no date); a parenthesis holding neither is no header line.
+    """
+    match = _HEADER_PARENTHESIS.match(line.strip())
+    if not match or not (match.group("number") or match.group("date")):
+        return None
+    return (match.group("number") or "").strip(), iso_date(match.group("date") or "")
 
 
 def period(text: str) -> str:

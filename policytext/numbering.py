@@ -37,6 +37,8 @@ LEVELS: tuple[Level, ...] = (
     Level("circled", re.compile(r"^[①-⑳]")),  # ①
     Level("enumeration", re.compile(r"^[一二三四五六七八九十]是")),  # 一是…，二是…
 )
+# An attachment's label (附件, 附件2：): what follows it is the attachment, never the document's title.
+ATTACHMENT_LABEL = re.compile(r"^附件\s*\d*\s*[：:]?")
 ENUMERATION = next(i for i, level in enumerate(LEVELS) if level.name == "enumeration")
 # The numbering that opens an item on its own line (every level but the inline 一是 form), optional spaces first.
 NUMBER_PREFIX = re.compile(

@@ -18,14 +18,20 @@ ORGAN_ENDS = (
 ORGAN_AT_LINE_END = re.compile(r"(?:人民政府|教育厅|教育局|教育委员会|委员会|办公厅|办公室)\s*(?:\n|$)")
 _COVER_VERB = re.compile(r"印发|征求|转发|颁布")
 _QUOTED_TITLE = re.compile(r"《([^》]+)》")
+# A cover notice naming what it wraps without quotes: 关于印发X实施方案的通知 wraps X实施方案.
+_COVERED = re.compile(r"(?:印发|转发|颁布)(.{2,}?)的?(?:通知|函)$")
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
 DRAFT = "征求意见稿"
 
 
 def doc_type(title: str) -> str:
-    """The kind of document a title names; for a cover notice (印发/征求/转发《X》) the kind of X."""
+    """The kind of document a title names; for a cover notice (印发/征求/转发《X》, 印发X的通知) the kind of X.
+
+    A notice that wraps no typed document (转发…的通知 of a notice) stays a 通知.
+    """
     inner = _QUOTED_TITLE.search(title)
-    target = inner.group(1) if inner and _COVER_VERB.search(title) else title
+    covered = _COVERED.search(title)
+    target = inner.group(1) if inner and _COVER_VERB.search(title) else covered.group(1) if covered else title
     target = _BRACKETED.sub("", target)
     # The word ending last wins; of two ending at the same place, the longer (复函 over 函).
     ends = [(target.rfind(word) + len(word), len(word), word) for word in TYPE_WORDS if word in target]

@@ -9,8 +9,8 @@ import pytest
 
 from assistant.answer import _ranked_sentences, ask
 from assistant.types import Turn
-from ui import view
 from retrieval.types import Hit
+from ui import view
 
 
 def cited_sources(answer) -> set[str]:
@@ -126,7 +126,6 @@ def test_cli_batch_contract(indexed_settings, tmp_path, monkeypatch, capsys):
     import json
 
     import settings as settings_module
-
     from assistant.__main__ import main
     batch = tmp_path / "q.jsonl"
     batch.write_text('{"id": "x", "q": "学区制管理按照什么原则划分学区?"}\n{"id": "y", "q": "天津市有什么规定?"}\n', "utf-8")

@@ -12,6 +12,7 @@ import pytest
 
 from policytext.dates import (
     chinese_date,
+    header_parenthesis,
     is_date_line,
     is_doc_number_line,
     is_timestamp,
@@ -32,6 +33,7 @@ from policytext.numerals import chinese_numeral, ordinal_value, parse_number
 from policytext.places import (
     CITY,
     COUNTY,
+    NATIONAL,
     PROVINCE,
     Division,
     find_places,
@@ -285,7 +287,8 @@ def test_issuer_region_from_its_suffix(issuer, division):
 @pytest.mark.parametrize(
     ("title", "kind"),
     [("关于积极推进义务教育办学模式改革的指导意见", "意见"), ("关于印发《学区制管理实施方案》的通知", "方案"),
-     ("关于印发学校美育工作实施方案的通知", "通知"), ("关于同意建立联席会议制度的复函", "复函"),
+     ("关于印发学校美育工作实施方案的通知", "方案"), ("关于转发省教育厅工作通知的通知", "通知"),
+     ("关于召开学习贯彻意见座谈会的通知", "通知"), ("关于同意建立联席会议制度的复函", "复函"),
      ("学校体育美育兼职教师管理办法（试行）", "办法"), ("三年行动计划（2021—2023年）", "计划"), ("工作简报", "")],
 )  # fmt: skip
 def test_document_types(title, kind):
@@ -447,3 +450,43 @@ def test_topic_head(core, head):
 def test_topic_tokens_join_split_characters_and_drop_framing_words():
     assert "任用" in topic_tokens("校长任用") and "校长" in topic_tokens("校长任用")
     assert topic_tokens("经费的安排") == ["经费"] and topic_tokens("安排") == ["安排"], "kept when nothing else is"
+
+
+# --- headers of exported and saved documents ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "read"),
+    [("（沪府办发〔2016〕24号）", ("沪府办发〔2016〕24号", "")), ("（鲁教体发〔2018〕1号 2018年4月16日）", ("鲁教体发〔2018〕1号", "2018-04-16")),
+     ("（2017年08月14日）", ("", "2017-08-14")), ("（泉政办〔2017〕106号 2017年）", ("泉政办〔2017〕106号", "")),
+     ("(教体艺厅函〔2019〕52号)", ("教体艺厅函〔2019〕52号", "")), ("（试行）", None), ("（征求意见稿）", None),
+     ("（2021—2023年）", None), ("（见附件1）", None)],
+)  # fmt: skip
+def test_header_parenthesis(line, read):
+    assert header_parenthesis(line) == read
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("二〇一一年十一月九日", "2011-11-09"), ("二○一一年二月二十四日", "2011-02-24"), ("二〇二〇年十月十日", "2020-10-10"),
+     ("二〇一六年十二月三十一日", "2016-12-31"), ("二〇一六年十三月一日", "")],
+)  # fmt: skip
+def test_dates_in_chinese_numerals(text, iso):
+    assert iso_date(text) == iso
+    assert is_date_line(text) is bool(re.fullmatch(r"[〇○一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日", text))
+
+
+@pytest.mark.parametrize(
+    ("issuer", "national"),
+    [("教育部", True), ("教育部办公厅", True), ("国务院办公厅", True), ("国家体育总局", True), ("中共中央办公厅", True),
+     ("某市教育局", False), ("山西省教育厅", False), ("国际学校", False)],
+)  # fmt: skip
+def test_central_organs_govern_the_country(issuer, national):
+    assert (issuer_division(issuer).level == NATIONAL) is national
+
+
+def test_a_name_inside_a_longer_one_is_no_mention_of_its_own():
+    assert find_places("吉林省教育厅").all == ["吉林省"], "吉林 inside 吉林省 is not 吉林市"
+    assert find_places("吉林市人民政府").all == ["吉林市"]
+    assert find_places("新疆生产建设兵团办公厅").all == ["新疆生产建设兵团"]
+    assert find_places("文山州人民政府").cities == ["文山壮族苗族自治州"]

@@ -7,14 +7,14 @@ import re
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from dataclasses import replace
 
 from assistant.targets import extract_targets, filter_targets, targets_in_sentence
-from policytext.numerals import chinese_numeral
 from ingest.types import Clause, Document, DocumentMeta
+from policytext.numerals import chinese_numeral
 from settings import REPO_ROOT
 
 EXPECTED = json.loads((Path(__file__).parent / "data" / "targets_expected.json").read_text(encoding="utf-8"))

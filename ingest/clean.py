@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from policytext.dates import header_parenthesis, is_date_line, is_doc_number_line
 from policytext.doctypes import TITLE_WORDS, is_draft, is_organ
 from policytext.numbering import ATTACHMENT_LABEL, NUMBER_PREFIX
-from policytext.sentences import SENTENCE_END, cjk_count, collapse_spaces
+from policytext.sentences import SENTENCE_END, cjk_count, collapse_spaces, unescape_entities
 
 _TEMPLATE_JUNK = re.compile(r"<#--.*?-->|<!--.*?-->|<[^>\n]{1,200}>", re.S)
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")  # icon-font glyphs from web pages, never text
@@ -67,8 +67,8 @@ def _keep_in_body(line: str) -> bool:
 
 
 def _normalize_line(line: str) -> str:
-    """Collapse spaces; drop Markdown heading marks so numbering stays at the line start."""
-    return _MD_HEADING.sub("", collapse_spaces(_PRIVATE_USE.sub("", line)).strip())
+    """Read HTML entities, collapse spaces, drop Markdown heading marks so numbering stays at the line start."""
+    return _MD_HEADING.sub("", collapse_spaces(_PRIVATE_USE.sub("", unescape_entities(line))).strip())
 
 
 def _is_content_line(line: str) -> bool:

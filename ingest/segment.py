@@ -12,9 +12,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from ingest.clean import is_title_line
 from ingest.types import PATH_SEP, Clause
-from policytext.numbering import ENUMERATION, INLINE_ENUMERATION, numbering_level
-from policytext.sentences import sentence_spans
+from policytext.numbering import ANNOTATION, BARE_ATTACHMENT, ENUMERATION, INLINE_ENUMERATION, numbering_level
+from policytext.sentences import ends_sentence, sentence_spans
 
 MAX_CLAUSE_CHARS = 220  # a longer item is split at sentence ends; keeps citations short and precise
 MIN_CHUNK_CHARS = 60  # a sentence-split tail shorter than this stays with the previous chunk
@@ -22,11 +23,14 @@ _LABEL_END = re.compile(r"[。：:；;]")
 MAX_LABEL_CHARS = 24
 
 
+ROOT_LEVEL = -1  # an attachment or an attached document: every numbered level nests under it
+
+
 @dataclass(frozen=True)
 class _Line:
     text: str
     start: int
-    level: int | None  # numbering level, None for a plain paragraph
+    level: int | None  # numbering level (ROOT_LEVEL for a new root), None for a plain paragraph
 
 
 @dataclass(frozen=True)
@@ -79,22 +83,30 @@ def clause_id(doc_id: str, path: tuple[str, ...], nth: int) -> str:
 
 
 def _lines(text: str) -> list[_Line]:
-    lines, pos = [], 0
+    """Non-empty lines with their offsets and levels; a new root (附件1, an attached 办法's title) once text began."""
+    lines, pos, text_began = [], 0, False
     for raw in text.split("\n"):
         if raw.strip():
-            lines.append(_Line(raw, pos, numbering_level(raw)))
+            root = text_began and _opens_root(raw)
+            lines.append(_Line(raw, pos, ROOT_LEVEL if root else numbering_level(raw)))
+            text_began = text_began or ends_sentence(raw)
         pos += len(raw) + 1
     return lines
 
 
+def _opens_root(line: str) -> bool:
+    """A bare attachment label (附件2：) or a document title standing alone in the body (…管理办法)."""
+    return bool(BARE_ATTACHMENT.match(line.strip())) or (is_title_line(line) and numbering_level(line) is None)
+
+
 def _spans(text: str) -> list[Span]:
     lines = _lines(text)
-    merged = _attach_statement_headings(_merge_short_lines(lines), text)
+    merged = _attach_annotations(_attach_statement_headings(_merge_short_lines(lines), text), text)
     stack: list[tuple[int, str]] = []
     spans: list[Span] = []
     for i, line in enumerate(merged):
         if line.level is not None:
-            stack = [(lvl, lab) for lvl, lab in stack if lvl < line.level]
+            stack = [(lvl, lab) for lvl, lab in stack if lvl < line.level and line.level != ROOT_LEVEL]
             stack.append((line.level, heading_label(line.text)))
             path = tuple(lab for _, lab in stack)
             if _is_bare_heading(line, merged[i + 1] if i + 1 < len(merged) else None):
@@ -118,6 +130,18 @@ def _merge_short_lines(lines: list[_Line]) -> list[_Line]:
         else:
             merged.append(line)
     return merged
+
+
+def _attach_annotations(lines: list[_Line], text: str) -> list[_Line]:
+    """Join an annotation line (责任单位：…, 牵头单位：…) to the item above it, which it belongs to."""
+    out: list[_Line] = []
+    for line in lines:
+        if out and line.level is None and ANNOTATION.match(line.text.strip()):
+            prev = out[-1]
+            out[-1] = _Line(text[prev.start : line.start + len(line.text)], prev.start, prev.level)
+        else:
+            out.append(line)
+    return out
 
 
 def _attach_statement_headings(lines: list[_Line], text: str) -> list[_Line]:

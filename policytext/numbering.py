@@ -1,6 +1,6 @@
 """The numbering of policy texts, outermost level first.
 
-第一章 › 第一节 › 第一部分 › 第一条 › 一、 › （一） › 1. › （1） › ① › 一是.
+第一章 › 第一节 › 第一部分 › 第一条 › 一、 › （一） › 1. › （1） › ① › - (a bullet) › 一是.
 
 One table serves the segmenter (which level a line opens), the cleaner (a numbered line is content) and the
 answer (a heading without its number). Levels are compared by rank only, so a text that starts at 一、 or at
@@ -35,15 +35,19 @@ LEVELS: tuple[Level, ...] = (
     Level("point", re.compile(r"^\d{1,2}[\.．、](?!\d)")),  # 1.  (not 1.5)
     Level("subpoint", re.compile(r"^[（(]\d{1,2}[）)]")),  # （1）
     Level("circled", re.compile(r"^[①-⑳]")),  # ①
+    Level("bullet", re.compile(r"^[-－—–•●▪◆■](?![-－—–])\s*(?=\S)")),  # - 开齐课程 / • 开齐课程 (not a —— rule)
     Level("enumeration", re.compile(r"^[一二三四五六七八九十]是")),  # 一是…，二是…
 )
 # An attachment's label (附件, 附件2：): what follows it is the attachment, never the document's title.
 ATTACHMENT_LABEL = re.compile(r"^附件\s*\d*\s*[：:]?")
+# A label alone on its line opens the attachment itself (附件2), unlike a list of attachments (附件：1.xx表).
+BARE_ATTACHMENT = re.compile(r"^附件\s*[\d一二三四五六七八九十]*\s*[：:]?$")
+# A note on the item above it: who is responsible, by when (责任单位：市教育局; （牵头单位：…）).
+ANNOTATION = re.compile(r"^[（(]?\s*(?:(?:责任|牵头|配合|参与|协办|主办)(?:单位|部门)|完成(?:时限|时间))\s*[：:]")
 ENUMERATION = next(i for i, level in enumerate(LEVELS) if level.name == "enumeration")
-# The numbering that opens an item on its own line (every level but the inline 一是 form), optional spaces first.
-NUMBER_PREFIX = re.compile(
-    r"^\s*(?:" + "|".join(level.opens.pattern.lstrip("^") for level in LEVELS[:ENUMERATION]) + ")"
-)
+_NUMBERED = [level for level in LEVELS[:ENUMERATION] if level.name != "bullet"]
+# The numbering that opens an item on its own line (not a bullet, not the inline 一是), optional spaces first.
+NUMBER_PREFIX = re.compile(r"^\s*(?:" + "|".join(level.opens.pattern.lstrip("^") for level in _NUMBERED) + ")")
 # 二是/三是… inside a paragraph, after the punctuation that ends the part before it.
 INLINE_ENUMERATION = re.compile(r"(?<=[；;。，,])\s*(?=[一二三四五六七八九十]是)")
 # A line that starts any numbered item, 一是 included: it never continues the line before it.
@@ -51,7 +55,7 @@ ITEM_START = re.compile("|".join(level.opens.pattern for level in LEVELS))
 
 
 def numbering_level(line: str) -> int | None:
-    """The rank of the numbering a line opens with (0 = 第一章 … 9 = 一是), or None for a plain line."""
+    """The rank of the numbering a line opens with (0 = 第一章 … 10 = 一是), or None for a plain line."""
     for rank, level in enumerate(LEVELS):
         if level.opens.match(line):
             return rank

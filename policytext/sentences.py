@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -29,6 +30,17 @@ def ends_sentence(line: str) -> bool:
     """Whether a line ends with sentence-final punctuation or a colon (closing quotes and brackets ignored)."""
     stripped = line.rstrip(CLOSERS)
     return bool(stripped) and stripped[-1] in LINE_END
+
+
+_ENTITY_STRICT = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{2,6}|#[xX][0-9A-Fa-f]{2,5});")
+
+
+def unescape_entities(text: str) -> str:
+    """HTML entities left in exported text read as what they stand for (“走教&quot;方式 -> “走教"方式).
+
+    Only complete entities (with their ;) change: R&D or 3&4 stay as written.
+    """
+    return _ENTITY_STRICT.sub(lambda m: html.unescape(m.group(0)), text)
 
 
 def normalize_for_match(text: str) -> str:

@@ -342,3 +342,53 @@ def test_articles_are_clauses_under_their_chapters(tmp_path):
 def test_the_addressees_are_not_the_issuer(salutation):
     text = f"关于做好学区划分工作的通知\n{salutation}\n现将学区划分工作有关事项通知如下，请认真贯彻执行。\n某某县教育局\n2020年5月6日"
     assert read_meta(clean(text)).issuer == "某某县教育局"
+
+
+COVER_NOTICE = """某市人民政府办公室关于印发某市学校美育工作实施方案的通知
+各区人民政府，市政府各部门：
+现将《某市学校美育工作实施方案》印发给你们，请认真贯彻执行。
+某市人民政府办公室
+2018年3月1日
+某市学校美育工作实施方案
+一、工作目标
+到2020年，全市中小学美育课程全部开齐开足，以“走教&quot;方式补足农村学校师资。
+责任单位：市教育局，市财政局
+二、主要措施
+- 开齐开足美育课程，每周不少于2课时。
+- 建立美育教师补充机制，逐年增加专职教师。
+附件
+某市学校美育工作任务分解表
+1.开齐美育课程。各区教育局负责落实。
+"""
+
+
+@pytest.fixture(scope="module")
+def cover_notice(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cover")
+    path = root / "notice.txt"
+    path.write_text(COVER_NOTICE, encoding="utf-8")
+    return build_document(path, make_settings(root))
+
+
+def _clause(doc, words: str):
+    return next(c for c in doc.clauses if words in c.text)
+
+
+def test_a_cover_notice_keeps_its_own_title_and_its_plan_roots_the_paths(cover_notice):
+    assert cover_notice.meta.title == "某市人民政府办公室关于印发某市学校美育工作实施方案的通知"
+    assert cover_notice.meta.doc_type == "方案" and cover_notice.meta.date == "2018-03-01"
+    assert _clause(cover_notice, "全部开齐开足").path == ("某市学校美育工作实施方案", "一、工作目标")
+    assert _clause(cover_notice, "请认真贯彻执行").path == (), "the notice itself stands under no root"
+
+
+def test_entities_read_as_characters_and_annotations_stay_with_their_item(cover_notice):
+    goal = _clause(cover_notice, "全部开齐开足")
+    assert "“走教\"方式" in goal.text and "&quot;" not in cover_notice.text
+    assert "责任单位：市教育局" in goal.text, "the responsible units belong to the item they annotate"
+
+
+def test_bullets_are_items_and_an_attachment_is_a_root(cover_notice):
+    bullets = [c for c in cover_notice.clauses if c.text.startswith("- ")]
+    assert len(bullets) == 2 and all(c.path[:2] == ("某市学校美育工作实施方案", "二、主要措施") for c in bullets)
+    task = _clause(cover_notice, "各区教育局负责落实")
+    assert task.path[0] == "附件" and "二、主要措施" not in task.path

@@ -135,7 +135,8 @@ def test_lines_that_open_no_numbered_item(line):
 
 
 def test_levels_nest_outermost_first():
-    order = ["chapter", "section", "division", "article", "part", "item", "point", "subpoint", "circled", "enumeration"]
+    order = ["chapter", "section", "division", "article", "part", "item", "point", "subpoint", "circled", "bullet",
+             "enumeration"]
     assert [level.name for level in LEVELS] == order
 
 

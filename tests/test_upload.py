@@ -38,14 +38,13 @@ TIANJIN = f"""{TIANJIN_TITLE}
 2023年3月15日
 """
 
-# A document whose clause carries Markdown and HTML-entity markup: it must be shown as text, never rendered.
+# A document whose clause carries Markdown and HTML markup (written as entities, which ingest reads as the
+# characters they stand for): it must be shown as text, never rendered.
 MARKUP_NAME = "校园开放日活动通知.txt"
-MARKUP_CLAUSE = (
-    "各校开放日期间展示[课程成果](javascript:alert(1))和**社团作品**，标记&lt;img src=x onerror=alert(1)&gt;结束。"
-)
+MARKUP_CLAUSE = "各校开放日期间展示[课程成果](javascript:alert(1))和**社团作品**，标记<img src=x onerror=alert(1)>结束。"
 MARKUP = f"""某县教育局关于开展校园开放日活动的通知
 一、活动安排
-{MARKUP_CLAUSE}
+{MARKUP_CLAUSE.replace("<", "&lt;").replace(">", "&gt;")}
 二、工作要求
 各校要于活动结束后提交总结报告。
 """

@@ -33,7 +33,8 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolved:
     base = previous.resolved_question or previous.question
     if cited := _ordinal_citation(question, previous):
         rest = _ORDINAL.sub("", question)
-        return Resolved(f"{cited.heading or cited.text[:30]} {_strip(rest)}".strip(), cited)
+        item = cited.clause.path[-1] if cited.clause.path else cited.text[:30]  # the item's own heading
+        return Resolved(f"{item} {_strip(rest)}".strip(), cited)
     provinces, cities, counties = find_places(question)
     new_regions = provinces + cities + counties
     if new_regions and len(_strip_regions(_strip(question), new_regions)) <= 2:

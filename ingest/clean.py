@@ -156,9 +156,10 @@ SIGNATURE_WINDOW = 10  # non-empty lines after the last paragraph that may still
 
 
 def _signature_end(lines: list[str], last_content: int) -> int:
-    """The last issuer or date line shortly below the last paragraph: the signature ends the body.
+    """The last issuer, date or sentence line shortly below the last paragraph: the signature ends the body.
 
-    Short lines between them (以上意见，望遵照执行。, 责任单位：…, 附件：…) are text too; page furniture stops the walk.
+    Short sentences (以上意见，望遵照执行。) and the lines before a signature (责任单位：…, 附件：…) are text too;
+    page furniture stops the walk.
     """
     end, seen = last_content, 0
     for i in range(last_content + 1, len(lines)):
@@ -168,6 +169,6 @@ def _signature_end(lines: list[str], last_content: int) -> int:
         seen += 1
         if seen > SIGNATURE_WINDOW or is_chrome(line):
             break
-        if is_issuer_line(line) or is_date_line(line):
+        if is_issuer_line(line) or is_date_line(line) or line.endswith(tuple(SENTENCE_END)):
             end = i
     return end

@@ -13,6 +13,7 @@ from ingest.load import load_text
 from ingest.meta import apply_sidecar, is_sidecar, read_meta
 from ingest.segment import segment
 from ingest.types import Document
+from policytext.sentences import SENTENCE_END, normalize_for_match
 from settings import REPO_ROOT, Settings
 
 _INGEST = Path(__file__).parent
@@ -61,8 +62,24 @@ def build_document(path: Path, settings: Settings, raw: bytes | None = None) -> 
     clauses = tuple(segment(doc_id, cleaned.text))
     if not clauses:
         raise UnsupportedFile(f"{path.name}: no policy text found after cleaning", zh=f"{path.name}：未找到正文内容。")
+    if not body_sentences(clauses):
+        raise UnsupportedFile(
+            f"{path.name}: only a header (title, 文号, date), no body text",
+            zh=f"{path.name}：只有标题、文号等文头，没有正文。",
+        )
     meta = apply_sidecar(read_meta(cleaned), path)
-    return Document(doc_id, source, hashlib.sha256(raw).hexdigest(), cleaned.text, meta, clauses, parser_fingerprint())
+    digest = hashlib.sha256(raw).hexdigest()
+    return Document(doc_id, source, digest, cleaned.text, meta, clauses, parser_fingerprint(), body_hash(clauses))
+
+
+def body_sentences(clauses) -> list[str]:
+    """The clauses that say something (hold a sentence end): the body without title, 文号 and date lines."""
+    return [c.text for c in clauses if any(mark in c.text for mark in SENTENCE_END)]
+
+
+def body_hash(clauses) -> str:
+    """Hash of the body in its match form: the same policy text saved twice with other header lines shares it."""
+    return hashlib.sha256(normalize_for_match("".join(body_sentences(clauses))).encode("utf-8")).hexdigest()[:16]
 
 
 def corpus_files(folder: Path) -> list[Path]:

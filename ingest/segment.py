@@ -87,8 +87,12 @@ def _lines(text: str) -> list[_Line]:
     lines, pos, text_began = [], 0, False
     for raw in text.split("\n"):
         if raw.strip():
-            root = text_began and _opens_root(raw)
-            lines.append(_Line(raw, pos, ROOT_LEVEL if root else numbering_level(raw)))
+            prev = lines[-1] if lines else None
+            if prev and prev.level == ROOT_LEVEL and _continues_root(raw):  # a title over two lines, (征求意见稿)
+                lines[-1] = _Line(text[prev.start : pos + len(raw)], prev.start, ROOT_LEVEL)
+            else:
+                root = text_began and _opens_root(raw)
+                lines.append(_Line(raw, pos, ROOT_LEVEL if root else numbering_level(raw)))
             text_began = text_began or ends_sentence(raw)
         pos += len(raw) + 1
     return lines
@@ -96,7 +100,16 @@ def _lines(text: str) -> list[_Line]:
 
 def _opens_root(line: str) -> bool:
     """A bare attachment label (附件2：) or a document title standing alone in the body (…管理办法)."""
-    return bool(BARE_ATTACHMENT.match(line.strip())) or (is_title_line(line) and numbering_level(line) is None)
+    line = line.strip()
+    if BARE_ATTACHMENT.match(line):
+        return True
+    return is_title_line(line) and numbering_level(line) is None and not line.startswith(("（", "("))
+
+
+def _continues_root(line: str) -> bool:
+    """The next piece of a root's title: another title-like line, or a bracketed note such as (征求意见稿)."""
+    line = line.strip()
+    return is_title_line(line) and numbering_level(line) is None
 
 
 def _spans(text: str) -> list[Span]:
@@ -107,7 +120,8 @@ def _spans(text: str) -> list[Span]:
     for i, line in enumerate(merged):
         if line.level is not None:
             stack = [(lvl, lab) for lvl, lab in stack if lvl < line.level and line.level != ROOT_LEVEL]
-            stack.append((line.level, heading_label(line.text)))
+            label = line.text.replace("\n", "") if line.level == ROOT_LEVEL else line.text
+            stack.append((line.level, heading_label(label)))
             path = tuple(lab for _, lab in stack)
             if _is_bare_heading(line, merged[i + 1] if i + 1 < len(merged) else None):
                 spans.append(Span(line.start, line.start + len(line.text), path, True))

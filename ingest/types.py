@@ -72,6 +72,7 @@ class Document:
     meta: DocumentMeta
     clauses: tuple[Clause, ...] = field(default=())
     parser: str = ""  # fingerprint of the ingest code that built it; another one means parse again
+    body_hash: str = ""  # hash of the body text alone: the same text saved with other header lines shares it
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (round-trips through ``from_dict``)."""
@@ -91,4 +92,5 @@ class Document:
             meta=DocumentMeta(**data["meta"]),
             clauses=clauses,
             parser=data.get("parser", ""),
+            body_hash=data.get("body_hash", ""),
         )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from errors import PolicyError, UnsupportedFile
-from ingest.document import build_document, corpus_files, parser_fingerprint, source_name
+from ingest.document import body_sentences, build_document, corpus_files, parser_fingerprint, source_name
 from ingest.load import SUPPORTED_SUFFIXES
 from ingest.meta import sidecar_path
 from ingest.types import Document
@@ -32,6 +32,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file name, one-line reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # ingested, but something is missing
     documents: int = 0
     clauses: int = 0
     embedded: int = 0
@@ -51,6 +52,7 @@ class IngestReport:
             f"in {self.seconds:.1f}s)"
         ]
         lines += [f"  failed {name}: {reason}" for name, reason in self.failed]
+        lines += [f"  warning {name}: {reason}" for name, reason in self.warnings]
         return "\n".join(lines)
 
 
@@ -133,8 +135,26 @@ def _ingest_one(path: Path, library: Library, by_source: dict, settings: Setting
     if suffix_error := _suffix_error(path):
         raise suffix_error
     doc = build_document(path, settings, raw)
+    copy = next((d for d in library.documents.values() if d.body_hash == doc.body_hash and d.source != source), None)
+    if copy and _source_path(copy.source, settings).exists():
+        raise UnsupportedFile(
+            f"same policy text as {copy.source} (only the header lines differ); skipped",
+            zh=f"与已有文件 {copy.source} 正文相同（仅文头不同），已跳过。",
+        )
     library.documents[doc.doc_id] = doc
     (report.updated if old else report.added).append(path.name)
+    report.warnings += [(path.name, problem) for problem in _reading_problems(doc)]
+
+
+SHORT_BODY_CHARS = 200  # a body shorter than this is named in the summary: a page may have lost its text
+
+
+def _reading_problems(doc: Document) -> list[str]:
+    """What the reader could not find in an ingested document: a title, or enough text."""
+    problems = [] if doc.meta.title else ["no title found; answers will cite it by file name"]
+    if sum(len(text) for text in body_sentences(doc.clauses)) < SHORT_BODY_CHARS:
+        problems.append(f"little text (under {SHORT_BODY_CHARS} characters of sentences)")
+    return problems
 
 
 def _suffix_error(path: Path) -> UnsupportedFile | None:

@@ -392,3 +392,33 @@ def test_bullets_are_items_and_an_attachment_is_a_root(cover_notice):
     assert len(bullets) == 2 and all(c.path[:2] == ("某市学校美育工作实施方案", "二、主要措施") for c in bullets)
     task = _clause(cover_notice, "各区教育局负责落实")
     assert task.path[0] == "附件" and "二、主要措施" not in task.path
+
+
+def test_a_header_without_a_body_is_named_and_refused(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "header.txt").write_text(
+        "北大法宝【法宝引证码】 CLI.12.1\n某省教育厅关于印发某某细则的通知\n\n某省教育厅关于印发某某细则的通知\n"
+        "（某教发〔2018〕1号 2018年4月16日）\n", encoding="utf-8")  # fmt: skip
+    report = ingest_paths(None, make_settings(tmp_path), progress=False)
+    assert report.failed == [("header.txt", "header.txt: only a header (title, 文号, date), no body text")]
+
+
+def test_the_same_text_saved_twice_with_other_header_lines_lands_once(tmp_path):
+    body = "一、工作目标\n到2020年，全市中小学美育课程全部开齐开足，艺术教师配备基本到位，学生艺术素养明显提升。\n"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("某市关于加强学校美育工作的通知\n某政办〔2017〕5号\n" + body, encoding="utf-8")
+    (corpus / "b.txt").write_text("北大法宝【法宝引证码】 CLI.1\n某市关于加强学校美育工作的通知\n" + body, encoding="utf-8")
+    report = ingest_paths(None, make_settings(tmp_path), progress=False)
+    assert report.added == ["a.txt"] and [name for name, _ in report.failed] == ["b.txt"]
+    assert "only the header lines differ" in report.failed[0][1]
+
+
+def test_a_document_without_a_title_is_ingested_with_a_warning(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notitle.txt").write_text("各学校要按照要求开齐开足美育课程，配齐艺术教师。\n", encoding="utf-8")
+    report = ingest_paths(None, make_settings(tmp_path), progress=False)
+    assert report.added == ["notitle.txt"]
+    assert [reason.split(";")[0] for _, reason in report.warnings] == ["no title found", "little text (under 200 characters of sentences)"]
+    assert "warning notitle.txt: no title found" in report.summary()

@@ -13,7 +13,11 @@ from pathlib import Path
 import pytest
 from conftest import make_settings
 
+from errors import UnsupportedFile
+from ingest.clean import clean
 from ingest.document import build_document
+from ingest.load import load_text
+from ingest.meta import read_meta
 from policytext.places import NATIONAL
 from settings import REPO_ROOT
 
@@ -48,11 +52,25 @@ def _region_matches(read: str, expected: str) -> bool:
     return read == expected or (bool(expected) and read.endswith(expected))
 
 
+MAX_BYTES = 20 * 1024 * 1024
+
+
 @pytest.fixture(scope="module")
-def read_back(tmp_path_factory):
+def read_back():
     assert LIBRARY.is_dir(), f"the second library belongs beside the repo: {LIBRARY}"
-    settings = make_settings(tmp_path_factory.mktemp("library-meta"))
-    return [(entry, _read(build_document(LIBRARY / entry["file"], settings).meta)) for entry in CHECKED]
+    return [(entry, _read(read_meta(clean(load_text(LIBRARY / entry["file"], MAX_BYTES))))) for entry in CHECKED]
+
+
+def test_only_the_record_without_a_body_is_refused(tmp_path):
+    settings = make_settings(tmp_path)
+    refused = []
+    for entry in CHECKED:
+        try:
+            build_document(LIBRARY / entry["file"], settings)
+        except UnsupportedFile as err:
+            refused.append((entry["file"], str(err)))
+    assert [f for f, _ in refused] == [e["file"] for e in CHECKED if e["notes"].startswith("Nearly empty record")]
+    assert all("no body text" in reason for _, reason in refused), refused
 
 
 def test_the_checked_list_covers_the_library():

@@ -267,7 +267,7 @@ def test_region_named(region, name, named):
 @pytest.mark.parametrize(
     ("text", "places"),
     [("绵阳市有什么规定", ["绵阳市"]), ("在某某县怎么做", ["某某县"]), ("派老师到外县支教", []), ("各市要落实", []),
-     ("本市和县级市", []), ("对宝鸡市的要求", ["宝鸡市"])],
+     ("本市和县级市", []), ("对宝鸡市的要求", ["宝鸡市"]), ("推进县域均衡发展", []), ("加强省级统筹", [])],
 )  # fmt: skip
 def test_places_read_from_their_suffix(text, places):
     assert unlisted_places(text) == places

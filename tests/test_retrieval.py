@@ -19,6 +19,7 @@ from policytext.lexicon import glossary, tokenize
 from policytext.places import unlisted_places
 from policytext.question import answer_patterns, count_patterns
 from policytext.sentences import split_sentences
+from retrieval.embed import E5Embeddings
 from retrieval.index import passages
 from retrieval.library import library_path
 from retrieval.pipeline import ingest_paths
@@ -75,7 +76,30 @@ def test_passages_are_sentences_under_their_heading(retriever):
     assert all(p.startswith("1.合理规划") for p in parts), "every passage carries its heading"
     sentence = next(t for t in split_sentences(clause.text) if "2014年完成英俊镇" in t).strip()
     assert f"{clause.path[-1]}\n{sentence}" in parts, "a sentence on its own, under its heading"
-    assert parts[-1] == clause.text.strip(), "and the whole clause as one more passage"
+    assert clause.text.strip() not in parts, "the whole clause is no passage by default"
+    with_whole = passages(clause, whole=True)
+    assert with_whole[:-1] == parts and with_whole[-1] == clause.text.strip(), "with whole=True it is one more"
+
+
+def test_a_text_several_passages_share_is_embedded_once(tmp_path):
+    from retrieval.store import VectorRecord, VectorStore
+
+    calls: list[list[str]] = []
+
+    class Counting(E5Embeddings):
+        def embed_documents(self, texts):
+            calls.append(list(texts))
+            return super().embed_documents(texts)
+
+    settings = make_settings(tmp_path)
+    store = VectorStore(settings, Counting(), "e5")
+    same = "学区内学校共享优质课程资源。"
+    records = [VectorRecord(f"c{i}:0", f"c{i}", same if i % 2 else f"第{i}条{same}", "d", str(i)) for i in range(70)]
+    store.upsert(records)
+    embedded = [t for call in calls for t in call]
+    assert embedded.count(same) == 1 and len(embedded) == 36, "35 distinct texts and the shared one, once"
+    vector = store.query(E5Embeddings().embed_query(same), k=40)
+    assert {cid for cid, _ in vector if int(cid[1:]) % 2} >= {"c1", "c3", "c69"}, "every record got the vector"
 
 
 def lexical_terms(retriever, question: str) -> list[str]:

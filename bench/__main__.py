@@ -43,6 +43,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--corpus", type=Path, default=REPO_ROOT / "corpus", help="seed corpus folder")
     parser.add_argument("--scale", type=int, default=100, help="scale factor of the synthetic corpus (default 100)")
     parser.add_argument("--no-scale", action="store_true", help="skip the scale run")
+    parser.add_argument("--no-library", action="store_true", help="skip the run on the seeds plus ../shared/library")
     parser.add_argument("--rounds", type=int, default=5, help="timed passes over the dev questions")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results JSON")
     return parser.parse_args(argv)
@@ -90,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         assistant_sections(args, settings, retriever, questions, results)
         for path in args.holdout:
             holdout_section(path, settings, retriever, baseline, results)
+    if not args.no_library:
+        library_section(args, results)
     if not args.no_scale:
         scale_section(args, results)
     print(report.section("Goals"))
@@ -197,6 +200,33 @@ def scale_section(args, results: Results) -> None:
     _print_figures(results["scale"], ("factor", "files", "documents", "clauses", "ingest_s", "clauses_per_s",
                                       "index_mb", "open_s", "search_ms", "hit@5_any_copy", "peak_rss_mb",
                                       "wall_s", "error"))  # fmt: skip
+
+
+def library_section(args, results: Results) -> None:
+    """The seeds plus the second library in one index, in a subprocess (its own peak RSS)."""
+    print(report.section("Library: the seeds plus ../shared/library (subprocess)"), flush=True)
+    with tempfile.TemporaryDirectory(prefix="bench-library-out-") as tmp:
+        out = Path(tmp) / "library.json"
+        cmd = [sys.executable, "-m", "bench.library", "--out", str(out), "--rounds", str(args.rounds),
+               "--sets", str(args.dev), *map(str, args.holdout)]  # fmt: skip
+        done = subprocess.run(cmd, cwd=REPO_ROOT, check=False)
+        if done.returncode != 0 or not out.exists():
+            results["library"] = {"error": f"library run exited with code {done.returncode}"}
+        else:
+            results["library"] = json.loads(out.read_text(encoding="utf-8"))
+    results.save()
+    if "error" in results["library"]:
+        print(results["library"]["error"])
+        return
+    lib = results["library"]
+    _print_figures(lib, ("documents", "clauses", "parse_s", "embed_floor_s", "ingest_s", "ingest_over_floor",
+                         "clauses_per_s", "index_mb", "peak_rss_mb", "compare_all", "targets"))  # fmt: skip
+    project, baseline = lib["retrieval"]["project"], lib["retrieval"]["baseline"]
+    print(report.quality_table(project, baseline))
+    print(f"search latency (ms): project {project['latency_ms']}; baseline {baseline['latency_ms']}")
+    _print_figures(lib["answers"], ("support_in_cited", "support_in_answer", "refusal_rate", "false_refusals"))
+    _print_figures(lib["compare"], ("recall", "questions_all_keys", "questions", "seconds_p50"))
+    print(report.seed_sets_table(lib["seed_sets"]))
 
 
 def _print_figures(figures: dict, keys: tuple[str, ...]) -> None:

@@ -29,7 +29,17 @@ GOALS = (
     Goal("targets precision", "targets.precision", ">=", 0.90),
     Goal("targets recall", "targets.recall", ">=", 0.90),
     Goal("extract_targets s", "targets.seconds", "<", 1.0),
+    Goal("library: hit@1", "library.retrieval.project.hit@1", ">=", 0.85),
+    Goal("library: compare recall@10", "library.retrieval.project.compare_recall@10", ">=", 0.90),
+    Goal("library: ingest / embedding floor", "library.ingest_over_floor", "<=", 1.5),
+    Goal("library: search p95 ms vs 2x baseline", "library.retrieval.project.latency_ms.p95", "<=",
+         lambda r: _twice(lookup(r, "library.retrieval.baseline.latency_ms.p95"))),  # fmt: skip
 )
+
+
+def _twice(value):
+    """2x a figure, None when it is missing (a run without that section)."""
+    return None if value is None else 2 * value
 
 
 def judge(results: dict) -> list[dict]:
@@ -132,3 +142,15 @@ def goals_table(rows: list[dict]) -> str:
         ["goal", "value", "target", "verdict"],
         [[r["goal"], r["value"], f"{r['op']} {fmt(r['limit'])}", r["verdict"]] for r in rows],
     )
+
+
+def seed_sets_table(seed_sets: dict) -> str:
+    """The seeds' question sets with the library in the index and without it, all and region-named questions."""
+    rows = []
+    for name, w in seed_sets["with_library"].items():
+        s = seed_sets["seeds_only"][name]
+        rows.append([name, w["hit@1"], s["hit@1"], w["mrr"], s["mrr"], w["named"]["hit@1"], s["named"]["hit@1"],
+                     w["named"]["mrr"], s["named"]["mrr"], w["named"]["questions"]])  # fmt: skip
+    headers = ["set", "hit@1 +lib", "seeds", "MRR +lib", "seeds", "named hit@1 +lib", "seeds", "named MRR +lib",
+               "seeds", "named n"]  # fmt: skip
+    return table(headers, rows)

@@ -62,11 +62,6 @@ def build_document(path: Path, settings: Settings, raw: bytes | None = None) -> 
     clauses = tuple(segment(doc_id, cleaned.text))
     if not clauses:
         raise UnsupportedFile(f"{path.name}: no policy text found after cleaning", zh=f"{path.name}：未找到正文内容。")
-    if not body_sentences(clauses):
-        raise UnsupportedFile(
-            f"{path.name}: only a header (title, 文号, date), no body text",
-            zh=f"{path.name}：只有标题、文号等文头，没有正文。",
-        )
     meta = apply_sidecar(read_meta(cleaned), path)
     digest = hashlib.sha256(raw).hexdigest()
     return Document(doc_id, source, digest, cleaned.text, meta, clauses, parser_fingerprint(), body_hash(clauses))

@@ -12,8 +12,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from ingest.clean import is_title_line
+from ingest.clean import is_issuer_line, is_title_line
 from ingest.types import PATH_SEP, Clause
+from policytext.dates import is_date_line
+from policytext.doctypes import ends_with_type
 from policytext.numbering import ANNOTATION, BARE_ATTACHMENT, ENUMERATION, INLINE_ENUMERATION, numbering_level
 from policytext.sentences import ends_sentence, sentence_spans
 
@@ -24,6 +26,7 @@ MAX_LABEL_CHARS = 24
 
 
 ROOT_LEVEL = -1  # an attachment or an attached document: every numbered level nests under it
+SIGNATURE_LEVEL = -2  # the issuer and date that sign the text: under no heading, joined to nothing
 
 
 @dataclass(frozen=True)
@@ -90,12 +93,37 @@ def _lines(text: str) -> list[_Line]:
             prev = lines[-1] if lines else None
             if prev and prev.level == ROOT_LEVEL and _continues_root(raw):  # a title over two lines, (征求意见稿)
                 lines[-1] = _Line(text[prev.start : pos + len(raw)], prev.start, ROOT_LEVEL)
+            elif text_began and _opens_root(raw) and prev and _title_piece(prev):  # a title over two lines
+                lines[-1] = _Line(text[prev.start : pos + len(raw)], prev.start, ROOT_LEVEL)
             else:
                 root = text_began and _opens_root(raw)
                 lines.append(_Line(raw, pos, ROOT_LEVEL if root else numbering_level(raw)))
             text_began = text_began or ends_sentence(raw)
         pos += len(raw) + 1
-    return lines
+    return _mark_signatures(lines, text)
+
+
+def _signs(line: _Line) -> bool:
+    """An unnumbered line that is only an organ's name or a date."""
+    return line.level is None and (is_issuer_line(line.text) or is_date_line(line.text))
+
+
+def _mark_signatures(lines: list[_Line], text: str) -> list[_Line]:
+    """Each run of organ and date lines that holds a date becomes one signature line."""
+    out: list[_Line] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and _signs(lines[j]):
+            j += 1
+        if any(is_date_line(line.text) for line in lines[i:j]):
+            out.append(_Line(text[lines[i].start : lines[j - 1].start + len(lines[j - 1].text)], lines[i].start,
+                             SIGNATURE_LEVEL))  # fmt: skip
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
 
 
 def _opens_root(line: str) -> bool:
@@ -103,7 +131,18 @@ def _opens_root(line: str) -> bool:
     line = line.strip()
     if BARE_ATTACHMENT.match(line):
         return True
-    return is_title_line(line) and numbering_level(line) is None and not line.startswith(("（", "("))
+    return (
+        is_title_line(line)
+        and ends_with_type(line)
+        and numbering_level(line) is None
+        and not line.startswith(("（", "("))
+        and not any(colon in line for colon in "：:")
+    )
+
+
+def _title_piece(line: _Line) -> bool:
+    """An unnumbered title-like line that is no sentence: the first line of a title the next line ends."""
+    return line.level is None and is_title_line(line.text.strip()) and not ends_sentence(line.text)
 
 
 def _continues_root(line: str) -> bool:
@@ -118,6 +157,9 @@ def _spans(text: str) -> list[Span]:
     stack: list[tuple[int, str]] = []
     spans: list[Span] = []
     for i, line in enumerate(merged):
+        if line.level == SIGNATURE_LEVEL:
+            spans.append(Span(line.start, line.start + len(line.text), (), False))
+            continue
         if line.level is not None:
             stack = [(lvl, lab) for lvl, lab in stack if lvl < line.level and line.level != ROOT_LEVEL]
             label = line.text.replace("\n", "") if line.level == ROOT_LEVEL else line.text

@@ -33,6 +33,11 @@ class DocumentMeta:
         return "".join(part for part in (self.province, self.city, self.county) if part)
 
     @property
+    def place(self) -> str:
+        """The most specific region the issuing government governs (二道区, 长春市, 吉林省), or ''."""
+        return self.county or self.city or self.province
+
+    @property
     def year(self) -> int | None:
         """Year of issue, if the date is known."""
         return int(self.date[:4]) if self.date[:4].isdigit() else None

@@ -38,6 +38,14 @@ def doc_type(title: str) -> str:
     return max(ends)[2] if ends else ""
 
 
+_TRAILING_NOTE = re.compile(r"(?:[（(][^（()）]*[）)]\s*)+$")  # （试行）, (2021—2023年), （征求意见稿）
+
+
+def ends_with_type(line: str) -> bool:
+    """True when a line ends, before any bracketed notes, with a kind of document (…管理办法（试行）): a title."""
+    return _TRAILING_NOTE.sub("", line.strip()).endswith(TYPE_WORDS)
+
+
 def is_organ(name: str) -> bool:
     """True when a short name ends like an issuing organ (…教育厅, …人民政府办公厅, …局)."""
     return name.endswith(ORGAN_ENDS)

@@ -53,6 +53,12 @@ DOCUMENT_FACT_QUESTIONS = {
 }
 DOCUMENT_FACT_ANSWERS = {"date": CN_DATE, "number": BRACKETED_YEAR_NUMBER, "issuer": ORGAN_AT_LINE_END}
 
+# A reference to an item of the previous answer: 第二条, 第3点 (the number is group 1).
+ORDINAL_REFERENCE = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:条|点|项|个|款|部分)")
+# A question that opens by pointing back at the conversation: 那上海呢, 这个…, 还有…
+ANAPHORA = re.compile(r"^(?:那么?|那个|这个|这些|那些|这|它|其|上述|以上|还有|另外|那边|该)")
+TRAILING_PARTICLES = re.compile(r"(?:呢|吗|么)?[?？。!！\s]*$")  # what a question ends with besides its words
+
 _NUMBER = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千万]+)\s*"
 _MONEY = r"(?:补贴|补助|津贴|工资|奖金|奖励金|经费|费用|交通费|生活费|钱)"
 

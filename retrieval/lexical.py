@@ -13,24 +13,38 @@ import numpy as np
 from policytext.lexicon import tokenize
 
 _IDS_FILE = "clause_ids.json"
+_TOKENS_FILE = "clause_tokens.json"  # the tokens of each clause, to index a part of the library on its own
 
 
 class LexicalIndex:
     """BM25 (bm25s) over clause tokens, addressable by clause id."""
 
-    def __init__(self, bm25: bm25s.BM25 | None, clause_ids: list[str]):
+    def __init__(self, bm25: bm25s.BM25 | None, clause_ids: list[str], tokens: list[list[str]] | None = None):
         self._bm25 = bm25
         self.clause_ids = clause_ids
+        self._tokens = tokens
         self._best: dict[str, float] = {}
 
     @classmethod
     def build(cls, clause_ids: list[str], texts: list[str]) -> LexicalIndex:
         """Index texts (one per clause id); an empty library gives an empty index."""
-        if not texts:
-            return cls(None, [])
+        return cls.from_tokens(list(clause_ids), [tokenize(t) or [""] for t in texts])
+
+    @classmethod
+    def from_tokens(cls, clause_ids: list[str], tokens: list[list[str]]) -> LexicalIndex:
+        """Index clauses already tokenised (one token list per clause id)."""
+        if not tokens:
+            return cls(None, [], [])
         bm25 = bm25s.BM25()
-        bm25.index([tokenize(t) or [""] for t in texts], show_progress=False)
-        return cls(bm25, list(clause_ids))
+        bm25.index(tokens, show_progress=False)
+        return cls(bm25, clause_ids, tokens)
+
+    def subset(self, clause_ids: set[str]) -> LexicalIndex:
+        """A BM25 index of these clauses alone: their ranking then depends on nothing else in the library."""
+        if self._tokens is None:
+            return self
+        keep = [i for i, cid in enumerate(self.clause_ids) if cid in clause_ids]
+        return LexicalIndex.from_tokens([self.clause_ids[i] for i in keep], [self._tokens[i] for i in keep])
 
     def save(self, directory: Path) -> None:
         """Write to directory, replacing it whole (temp folder + rename)."""
@@ -40,6 +54,7 @@ class LexicalIndex:
         if self._bm25 is not None:
             self._bm25.save(str(tmp), show_progress=False)
         (tmp / _IDS_FILE).write_text(json.dumps(self.clause_ids), encoding="utf-8")
+        (tmp / _TOKENS_FILE).write_text(json.dumps(self._tokens or [], ensure_ascii=False), encoding="utf-8")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if directory.exists():
@@ -55,7 +70,9 @@ class LexicalIndex:
             return None
         ids = json.loads((directory / _IDS_FILE).read_text(encoding="utf-8"))
         bm25 = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0) if ids else None
-        return cls(bm25, ids)
+        tokens_file = directory / _TOKENS_FILE  # absent in an index saved before it was kept
+        tokens = json.loads(tokens_file.read_text(encoding="utf-8")) if tokens_file.exists() else None
+        return cls(bm25, ids, tokens or None)
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every clause (in clause_ids order) for the query tokens."""

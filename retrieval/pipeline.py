@@ -152,7 +152,10 @@ SHORT_BODY_CHARS = 200  # a body shorter than this is named in the summary: a pa
 def _reading_problems(doc: Document) -> list[str]:
     """What the reader could not find in an ingested document: a title, or enough text."""
     problems = [] if doc.meta.title else ["no title found; answers will cite it by file name"]
-    if sum(len(text) for text in body_sentences(doc.clauses)) < SHORT_BODY_CHARS:
+    body = sum(len(text) for text in body_sentences(doc.clauses))
+    if not body:
+        problems.append("only a header (title, 文号, date), no body text; kept for its metadata")
+    elif body < SHORT_BODY_CHARS:
         problems.append(f"little text (under {SHORT_BODY_CHARS} characters of sentences)")
     return problems
 

@@ -22,6 +22,16 @@ def analyze_in(question: str, library: Library) -> QueryAnalysis:
 
 
 def doc_ids_for_regions(regions: tuple[str, ...], library: Library) -> set[str]:
-    """Documents from any of the regions."""
+    """Documents of the named regions' own governments; where a region has none, those of places inside it.
+
+    A question naming 江苏 asks for the province's provisions, not those of its cities' documents (which the
+    province's regions also hold); a question naming 吉林省 when only a district of it has a document gets that.
+    """
     known = library_regions(library)
-    return set().union(*(known.get(r, set()) for r in regions)) if regions else set()
+    docs = library.documents
+    found: set[str] = set()
+    for region in regions:
+        inside = known.get(region, set())
+        own = {d for d in inside if docs[d].meta.place == region}
+        found |= own or inside
+    return found

@@ -26,6 +26,7 @@ CANDIDATES = 60
 PASSAGES_PER_CANDIDATE = 3  # passages fetched per candidate clause wanted (a clause has ~3)
 UNSEEN_TERM_SHARE = 0.5  # a query word no clause holds counts this share of an average word's best score
 QUERY_CACHE_SIZE = 256
+SCOPE_CACHE_SIZE = 64  # BM25 indexes of a part of the library (a region's documents, one document) kept
 DENSE_WEIGHT = 0.5
 LEXICAL_WEIGHT = 1.0
 FRONT_MATTER_FACTOR = 0.5  # front matter answers questions about the document itself, rarely about content
@@ -49,6 +50,7 @@ class Retriever:
         self._stamp: float | None = None
         self._library = Library()
         self._lexical: LexicalIndex | None = None
+        self._scoped: dict[frozenset[str], LexicalIndex] = {}
         self._vectors: dict[str, list[float]] = {}
         self.refresh()
 
@@ -87,6 +89,7 @@ class Retriever:
             return
         self._library = load_library(self.settings.index_dir) or Library()
         self._lexical = LexicalIndex.load(bm25_path(self.settings.index_dir))
+        self._scoped = {}
         self._clauses = self._library.clause_index()
         self._front_matter_ids = [cid for cid in self._clauses if self._front_matter(cid)]
         self._stamp = stamp
@@ -167,8 +170,9 @@ class Retriever:
         recall for paraphrases, so it gets the smaller weight. Both sides read the question in the
         documents' words: the small model, too, bridges 乡下学校 to 农村学校 poorly.
         """
-        wording = document_wording(query, analysis, self._known_word)
-        lexical = self._lexical_scores(_lexical_terms(wording, analysis), allowed)
+        index = self._lexical_in(allowed)
+        wording = document_wording(query, analysis, lambda word: _known_word(index, word))
+        lexical = self._lexical_scores(index, _lexical_terms(wording, analysis), allowed)
         dense = self._dense_scores(wording.text, allowed)
         floor = min(dense.values(), default=0.0)
         fused = {cid: LEXICAL_WEIGHT * score for cid, score in lexical.items()}
@@ -203,21 +207,43 @@ class Retriever:
             self._vectors[query] = vector
         return vector
 
-    def _lexical_scores(self, tokens: list[str], allowed: set[str] | None) -> dict[str, float]:
+    def _lexical_in(self, allowed: set[str] | None) -> LexicalIndex | None:
+        """The BM25 index to score with: the whole library's, or one of the documents in scope alone.
+
+        A search restricted to some documents (a region named, a filter, one document compared) ranks their
+        clauses by their own word statistics: adding documents on other topics must not reshuffle them.
+        """
+        if allowed is None or self._lexical is None:
+            return self._lexical
+        key = frozenset(allowed)
+        if key not in self._scoped:
+            if len(self._scoped) >= SCOPE_CACHE_SIZE:
+                self._scoped.pop(next(iter(self._scoped)))
+            clause_ids = {cid for cid, (_, doc) in self._clauses.items() if doc.doc_id in key}
+            self._scoped[key] = self._lexical.subset(clause_ids)
+        return self._scoped[key]
+
+    def knows(self, word: str) -> bool:
+        """True when some clause of the library holds the word (all of its tokens)."""
+        return _known_word(self._lexical, word)
+
+    def _lexical_scores(
+        self, index: LexicalIndex | None, tokens: list[str], allowed: set[str] | None
+    ) -> dict[str, float]:
         """BM25 scores as a share of what a clause holding every query word at its best would score.
 
         Not of the best clause's score: when the only question words the library holds are generic ones
         (机构, 学校) and the rest are colloquial words no clause uses, the best lexical match is weak and
         must not outweigh the dense side.
         """
-        if self._lexical is None or not tokens:
+        if index is None or not tokens:
             return {}
-        scores = self._lexical.scores(tokens)
+        scores = index.scores(tokens)
         if not len(scores) or float(scores.max()) <= 0:
             return {}
-        top = self._lexical_ceiling(tokens)
+        top = _lexical_ceiling(index, tokens)
         order = np.argsort(-scores)[: CANDIDATES * 4]
-        ids = self._lexical.clause_ids
+        ids = index.clause_ids
         out = {}
         for i in order:
             cid = ids[i]
@@ -227,18 +253,20 @@ class Retriever:
                 out[cid] = float(scores[i]) / top
         return out
 
-    def _known_word(self, word: str) -> bool:
-        """True when some clause holds the word (all of its tokens)."""
-        tokens = tokenize(word)
-        return bool(self._lexical) and bool(tokens) and all(b > 0 for b in self._lexical.best_scores(tokens).values())
 
-    def _lexical_ceiling(self, tokens: list[str]) -> float:
-        """Sum over query words of each word's best single-clause score; unseen words count part of the mean."""
-        best = self._lexical.best_scores(tokens)
-        seen = [b for b in best.values() if b > 0]
-        unseen = [t for t, b in best.items() if b <= 0 and len(t) > 1 and not any(t != o and t in o for o in best)]
-        mean = sum(seen) / len(seen) if seen else 1.0
-        return sum(seen) + UNSEEN_TERM_SHARE * mean * len(unseen)
+def _known_word(index: LexicalIndex | None, word: str) -> bool:
+    """True when some clause of the index holds the word (all of its tokens)."""
+    tokens = tokenize(word)
+    return bool(index) and bool(tokens) and all(b > 0 for b in index.best_scores(tokens).values())
+
+
+def _lexical_ceiling(index: LexicalIndex, tokens: list[str]) -> float:
+    """Sum over query words of each word's best single-clause score; unseen words count part of the mean."""
+    best = index.best_scores(tokens)
+    seen = [b for b in best.values() if b > 0]
+    unseen = [t for t, b in best.items() if b <= 0 and len(t) > 1 and not any(t != o and t in o for o in best)]
+    mean = sum(seen) / len(seen) if seen else 1.0
+    return sum(seen) + UNSEEN_TERM_SHARE * mean * len(unseen)
 
 
 @dataclass(frozen=True)
@@ -297,13 +325,15 @@ def _checked(query: str) -> str:
 
 
 def matches_filters(doc, filters: SearchFilters) -> bool:
-    """True when a document passes the id, region (any alias), type and year filters."""
+    """True when a document passes the id, region (any alias), type, level and year filters."""
     meta = doc.meta
     if filters.doc_ids and doc.doc_id not in filters.doc_ids:
         return False
     if filters.regions and not any(region_named(meta.region, r) for r in filters.regions):
         return False
     if filters.doc_types and meta.doc_type not in filters.doc_types:
+        return False
+    if filters.levels and meta.level not in filters.levels:
         return False
     year = meta.year
     if filters.year_from is not None and (year is None or year < filters.year_from):

@@ -394,13 +394,17 @@ def test_bullets_are_items_and_an_attachment_is_a_root(cover_notice):
     assert task.path[0] == "附件" and "二、主要措施" not in task.path
 
 
-def test_a_header_without_a_body_is_named_and_refused(tmp_path):
+def test_a_header_without_a_body_is_kept_for_its_metadata_and_named(tmp_path):
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "header.txt").write_text(
         "北大法宝【法宝引证码】 CLI.12.1\n某省教育厅关于印发某某细则的通知\n\n某省教育厅关于印发某某细则的通知\n"
         "（某教发〔2018〕1号 2018年4月16日）\n", encoding="utf-8")  # fmt: skip
-    report = ingest_paths(None, make_settings(tmp_path), progress=False)
-    assert report.failed == [("header.txt", "header.txt: only a header (title, 文号, date), no body text")]
+    settings = make_settings(tmp_path)
+    report = ingest_paths(None, settings, progress=False)
+    assert report.added == ["header.txt"] and not report.failed
+    assert report.warnings == [("header.txt", "only a header (title, 文号, date), no body text; kept for its metadata")]
+    (doc,) = load_library(settings.index_dir).documents.values()
+    assert (doc.meta.doc_number, doc.meta.date) == ("某教发〔2018〕1号", "2018-04-16")
 
 
 def test_the_same_text_saved_twice_with_other_header_lines_lands_once(tmp_path):
@@ -422,3 +426,17 @@ def test_a_document_without_a_title_is_ingested_with_a_warning(tmp_path):
     assert report.added == ["notitle.txt"]
     assert [reason.split(";")[0] for _, reason in report.warnings] == ["no title found", "little text (under 200 characters of sentences)"]
     assert "warning notitle.txt: no title found" in report.summary()
+
+
+def test_a_signature_stands_under_no_heading_even_between_items_and_attachments(tmp_path):
+    text = ("关于召开学校美育工作会议的通知\n各市教育局：\n现将会议有关事项通知如下。\n一、时间和地点\n时间：2016年8月25日\n"
+            "地点：教育部北楼二层报告厅\n二、有关要求\n1.请参加人员提前10分钟入场。\n联系人：某某\n某省教育厅\n2016年8月5日\n附件\n"
+            "参会回执\n单位、姓名、职务。\n")  # fmt: skip
+    path = tmp_path / "meeting.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = build_document(path, make_settings(tmp_path))
+    signature = _clause(doc, "2016年8月5日")
+    assert signature.path == () and signature.text == "某省教育厅\n2016年8月5日"
+    assert _clause(doc, "提前10分钟").path == ("二、有关要求", "1.请参加人员提前10分钟入场"), "no 地点：…报告厅 root"
+    assert _clause(doc, "单位、姓名").path[0] == "附件"
+    assert doc.meta.date == "2016-08-05" and doc.meta.issuer == "某省教育厅"

@@ -19,7 +19,7 @@ from policytext.dates import (
     iso_date,
     period,
 )
-from policytext.doctypes import doc_type, is_draft, is_organ
+from policytext.doctypes import doc_type, ends_with_type, is_draft, is_organ
 from policytext.lexicon import glossary, longest_tokens, parts_of, tokenize
 from policytext.numbering import (
     INLINE_ENUMERATION,
@@ -44,10 +44,12 @@ from policytext.places import (
 )
 from policytext.question import (
     ABOUT_DOCUMENT,
+    ANAPHORA,
     COMPARATIVE,
     DOCUMENT_FACT_ANSWERS,
     KINDS_QUESTION,
     LIST_QUESTION,
+    ORDINAL_REFERENCE,
     PURPOSE_QUESTION,
     PURPOSE_SENTENCE,
     QUANTITIES,
@@ -491,3 +493,24 @@ def test_a_name_inside_a_longer_one_is_no_mention_of_its_own():
     assert find_places("吉林市人民政府").all == ["吉林市"]
     assert find_places("新疆生产建设兵团办公厅").all == ["新疆生产建设兵团"]
     assert find_places("文山州人民政府").cities == ["文山壮族苗族自治州"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "positive", "negative"),
+    [
+        (ORDINAL_REFERENCE, ["第二条具体怎么做", "第3点是什么意思", "那第一项呢"], ["第二批名单", "第一次会议", "二条措施"]),
+        (ANAPHORA, ["那上海呢", "这个有时间要求吗", "还有别的吗", "上述措施由谁负责"], ["上海有什么规定", "学区怎样划分"]),
+    ],
+)  # fmt: skip
+def test_follow_up_cues(pattern, positive, negative):
+    assert all(pattern.search(q) for q in positive), [q for q in positive if not pattern.search(q)]
+    assert not any(pattern.search(q) for q in negative), [q for q in negative if pattern.search(q)]
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [("某市学校美育工作实施方案", True), ("象山区区属学校体育美育兼职教师管理办法（试行）", True),
+     ("三年行动计划（2021—2023年）", True), ("地点：教育部北楼二层报告厅", False), ("学校美育工作", False)],
+)  # fmt: skip
+def test_a_title_ends_with_its_kind(line, title):
+    assert ends_with_type(line) is title

@@ -104,7 +104,7 @@ def test_a_text_several_passages_share_is_embedded_once(tmp_path):
 
 def lexical_terms(retriever, question: str) -> list[str]:
     analysis = retriever.analyze(question)
-    return _lexical_terms(document_wording(question, analysis, retriever._known_word), analysis)
+    return _lexical_terms(document_wording(question, analysis, retriever.knows), analysis)
 
 
 def test_question_words_are_cut_before_tokenising(retriever):
@@ -159,8 +159,9 @@ def test_a_which_question_raises_clauses_that_enumerate(retriever):
 
 def test_words_no_clause_uses_lower_the_lexical_evidence(retriever):
     # The same known words score less when the question also says things no clause says.
-    plain = retriever._lexical_scores(["教师", "交流"], None)
-    padded = retriever._lexical_scores(["教师", "交流", "嘎嘣脆", "咕噜噜"], None)
+    index = retriever._lexical_in(None)
+    plain = retriever._lexical_scores(index, ["教师", "交流"], None)
+    padded = retriever._lexical_scores(index, ["教师", "交流", "嘎嘣脆", "咕噜噜"], None)
     best = max(plain, key=plain.get)
     assert padded[best] < plain[best]
 
@@ -179,7 +180,7 @@ def test_colloquial_words_the_documents_never_use_are_replaced_by_glossary_terms
 
 def test_everyday_words_reach_the_documents_terms(retriever):
     question = "孩子爸妈能参与学校管理吗?"
-    wording = document_wording(question, retriever.analyze(question), retriever._known_word)
+    wording = document_wording(question, retriever.analyze(question), retriever.knows)
     assert "家长" in wording.text and "爸妈" not in wording.text, wording
     hits = retriever.search(question, k=3)
     assert any("家长" in h.clause.text for h in hits), [h.clause.text[:40] for h in hits]
@@ -205,7 +206,7 @@ def test_glossary_terms_belong_to_one_group_each():
 
 def test_variants_the_documents_use_keep_their_place(retriever):
     question = "骨干教师的评估怎么做?"  # 评估 is a word of the documents; its glossary term 评价 joins it
-    wording = document_wording(question, retriever.analyze(question), retriever._known_word)
+    wording = document_wording(question, retriever.analyze(question), retriever.knows)
     assert wording.text == question and "评价" in wording.added
 
 
@@ -372,3 +373,13 @@ def test_retrieval_cli_batch(indexed_settings, tmp_path, monkeypatch, capsys):
 )
 def test_place_names_the_gazetteer_lacks_are_read_without_the_words_before_them(question, places):
     assert unlisted_places(question) == places
+
+
+def test_a_named_region_is_answered_from_its_own_government_not_the_places_inside_it(library_settings):
+    retriever = Retriever.open(library_settings)
+    for question, place in (("江苏对学校美育课程有什么要求?", "江苏省"), ("南京市对学校美育课程有什么要求?", "南京市"),
+                            ("广州天河区积分入学怎么申请?", "天河区")):  # fmt: skip
+        hits = retriever.search(question, k=5)
+        assert hits and {h.document.meta.place for h in hits} == {place}, [h.document.meta.region for h in hits]
+    inside = retriever.search("吉林省如何补充教师?", k=3)
+    assert {h.document.meta.place for h in inside} == {"二道区"}, "no document of 吉林省 itself: the district's"

@@ -147,7 +147,7 @@ def _lower_level_note(analysis, retriever: Retriever) -> str:
     docs = retriever.library.documents.values()
     notes = []
     for region in analysis.regions:
-        own = [d for d in docs if (d.meta.county or d.meta.city or d.meta.province) == region]
+        own = [d for d in docs if d.meta.place == region]
         inner = sorted({d.meta.region for d in docs if region in (d.meta.province, d.meta.city) and d not in own})
         if not own and inner:
             notes.append(f"文库中没有{region}本级的文件，以下为{'、'.join(inner)}的规定，仅适用于该地。")
@@ -253,7 +253,7 @@ def _document_position(sentence: _Sentence) -> tuple[int, int]:
 
 def _doc_label(hit: Hit) -> str:
     meta = hit.document.meta
-    place = meta.county or meta.city or meta.province
+    place = meta.place
     return f"{place}《{_short_title(meta.title)}》" if place else f"《{_short_title(meta.title)}》"
 
 

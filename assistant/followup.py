@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.types import Citation, Turn
 from policytext.numerals import ordinal_value
 from policytext.places import find_places, region_forms
+from policytext.question import ANAPHORA as _ANAPHORA
+from policytext.question import ORDINAL_REFERENCE as _ORDINAL
+from policytext.question import TRAILING_PARTICLES as _TRAILING
 
-_ORDINAL = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:条|点|项|个|款|部分)")
-_ANAPHORA = re.compile(r"^(?:那么?|那个|这个|这些|那些|这|它|其|上述|以上|还有|另外|那边|该)")
-_TRAILING = re.compile(r"(?:呢|吗|么)?[?？。!！\s]*$")
 SHORT_FOLLOWUP = 12  # characters: a question this short leans on the previous turn
 
 

@@ -28,6 +28,7 @@ APP_TITLE = "义务教育办学模式改革 · 政策问答助手"
 PAGES = ("问答", "对比", "目标", "简报", "文库")
 NEARBY_HEADING = "最接近的条款（仅供参考，不构成依据）"
 MODE_LABELS = {"extractive": "摘录式（逐句摘自原文）", "llm": "大模型生成（附引用核查）"}
+TABLE_ALL_ROWS = 10  # a comparison of more documents starts as a table of only those that cover the topic
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOC_VIEW_HEIGHT = 520
 ICON_DOC = ":material/article:"
@@ -116,6 +117,7 @@ def sidebar(library: Library, settings: Settings) -> tuple[SearchFilters, Settin
         if bounds and bounds[0] < bounds[1]:
             years = st.slider("发文年份", bounds[0], bounds[1], bounds, key="f_years")
         types = st.multiselect("文件类型", view.doc_types(library), key="f_types", placeholder="全部类型")
+        levels = st.multiselect("层级", view.level_options(library), key="f_levels", placeholder="全部层级")
         st.subheader("回答方式")
         mode = st.radio(
             "回答方式",
@@ -127,7 +129,7 @@ def sidebar(library: Library, settings: Settings) -> tuple[SearchFilters, Settin
             label_visibility="collapsed",
         )
         st.caption(view.llm_status(settings))
-    filters = view.make_filters(regions, doc_ids, years, bounds, types)
+    filters = view.make_filters(regions, doc_ids, years, bounds, types, levels)
     return filters, settings.model_copy(update={"answer_mode": mode})
 
 
@@ -260,6 +262,9 @@ def show_comparison(c: Comparison, library: Library) -> None:
 
     covered = sum(row.covered for row in c.rows)
     st.caption(view.md_escape(f"主题“{c.topic}”：{len(c.rows)} 份文件中 {covered} 份涉及。"))
+    many = len(c.rows) > TABLE_ALL_ROWS
+    layout = st.segmented_control("显示", ("表格", "逐份"), default="表格" if many else "逐份", key="cmp_layout")
+    only_covered = st.toggle("只看涉及该主题的文件", value=many, key="cmp_covered")
     stem = f"对比_{c.topic}"
     with st.container(horizontal=True):
         st.download_button("下载 CSV", comparison_csv(c), view.safe_filename(stem, ".csv"), "text/csv",
@@ -268,7 +273,10 @@ def show_comparison(c: Comparison, library: Library) -> None:
                            "text/markdown", key="cmp_md", on_click="ignore", icon=ICON_DOWNLOAD)  # fmt: skip
         st.download_button("下载 DOCX", comparison_docx(c), view.safe_filename(stem, ".docx"), DOCX_MIME,
                            key="cmp_docx", on_click="ignore", icon=ICON_DOWNLOAD)  # fmt: skip
-    for row in c.rows:
+    if layout != "逐份":
+        st.dataframe(view.comparison_rows(c, only_covered), hide_index=True, key="cmp_table")
+        return
+    for row in (r for r in c.rows if r.covered or not only_covered):
         with st.container(border=True):
             st.markdown(f"**{view.md_escape(row.title)}**")
             st.caption(view.row_meta(row))
@@ -359,8 +367,11 @@ def show_briefing(b: Briefing) -> None:
 def library_page(library: Library, filters: SearchFilters, settings: Settings) -> None:
     """Every document with its metadata; upload and remove documents."""
     clauses = sum(len(d.clauses) for d in library.documents.values())
-    st.caption(f"文库共 {len(library.documents)} 份文件、{clauses} 条条款。")
-    st.dataframe(view.library_rows(library), hide_index=True, key="library_table")
+    query = st.text_input("搜索文件", placeholder="标题、机关、地区或文号中的词，如：江苏 美育", key="library_query")
+    rows = view.library_rows(library, filters, query)
+    shown = "" if len(rows) == len(library.documents) else f"，当前显示 {len(rows)} 份（按侧栏筛选与搜索）"
+    st.caption(f"文库共 {len(library.documents)} 份文件、{clauses} 条条款{shown}。")
+    st.dataframe(rows, hide_index=True, key="library_table")
     upload_section(settings)
     remove_section(library, settings)
 

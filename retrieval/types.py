@@ -16,11 +16,13 @@ class SearchFilters:
     year_from: int | None = None
     year_to: int | None = None
     doc_types: tuple[str, ...] = ()  # e.g. ("意见", "方案")
+    levels: tuple[str, ...] = ()  # e.g. ("省", "市"): the level of the issuing government
 
     @property
     def empty(self) -> bool:
         """True when nothing is restricted."""
-        return not (self.regions or self.doc_ids or self.doc_types) and self.year_from is None and self.year_to is None
+        named = self.regions or self.doc_ids or self.doc_types or self.levels
+        return not named and self.year_from is None and self.year_to is None
 
 
 @dataclass(frozen=True)

@@ -423,3 +423,53 @@ def test_example_question_is_answered_when_picked(app):
     turns = app.session_state["turns"]
     assert [t.question for t in turns] == [view.EXAMPLE_QUESTIONS[0]] and turns[0].answer.citations
     assert not app.get("button_group"), "the examples are offered only while the conversation is empty"
+
+
+# ---------------------------------------------------------------- a library of every level
+
+
+def test_a_library_of_every_level_is_filtered_by_level_and_searched(library_settings, monkeypatch):
+    point_app_at(monkeypatch, library_settings)
+    at = start_app("文库")
+    lib = load_library(library_settings.index_dir)
+    assert at.sidebar.multiselect(key="f_levels").options == ["国家", "省", "市", "县区"]
+    assert len(at.dataframe[0].value) == len(lib.documents)
+    at.sidebar.multiselect(key="f_levels").set_value(["县区"]).run()
+    table = at.dataframe[0].value
+    counties = sorted(d.meta.region for d in lib.documents.values() if d.meta.level == "县区")
+    assert set(table["层级"]) == {"县区"} and sorted(table["地区"]) == counties
+    assert {"吉林省长春市二道区", "广西壮族自治区桂林市象山区", "广东省广州市天河区"} == set(counties)
+    assert f"当前显示 {len(counties)} 份" in shown_text(at)
+    at.sidebar.multiselect(key="f_levels").set_value([]).run()
+    at.text_input(key="library_query").set_value("江苏 美育").run()
+    assert sorted(at.dataframe[0].value["地区"]) == ["江苏省", "江苏省南京市"], "every word, in any field"
+    at.text_input(key="library_query").set_value("南京").run()
+    assert list(at.dataframe[0].value["地区"]) == ["江苏省南京市"]
+
+
+def test_a_comparison_over_many_documents_reads_as_a_table_of_those_that_cover_it(library_settings, monkeypatch):
+    point_app_at(monkeypatch, library_settings)
+    at = start_app("对比")
+    at.text_input(key="compare_topic").set_value("美育教师配备")
+    at.button(key="FormSubmitter:compare_form-对比").click().run()
+    assert not at.exception, at.exception
+    comparison = at.session_state["comparison"]
+    covered = [r for r in comparison.rows if r.covered]
+    assert len(comparison.rows) == 17 and 2 <= len(covered) < 17
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["地区", "层级", "文号", "日期", "文件", "规定", "条款数"]
+    assert len(table) == len(covered) and "未涉及" not in set(table["规定"])
+    assert list(table["层级"]) == sorted(table["层级"], key=view.level_rank), "national first, then down the levels"
+    at.toggle(key="cmp_covered").set_value(False).run()
+    assert len(at.dataframe[0].value) == 17
+    assert [b.label for b in at.download_button] == ["下载 CSV", "下载 Markdown", "下载 DOCX"]
+
+
+def test_targets_of_many_regions_chart_with_a_legend_in_columns(library_settings, monkeypatch):
+    point_app_at(monkeypatch, library_settings)
+    at = start_app("目标")
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    plotted = pa.ipc.open_stream(at.get("vega_lite_chart")[0].proto.data.data).read_all().to_pylist()
+    regions = {row["地区"] for row in plotted}
+    legend = spec["encoding"]["color"]["legend"]
+    assert legend["columns"] == (1 if len(regions) <= view.LEGEND_ONE_COLUMN else 3), (len(regions), legend)

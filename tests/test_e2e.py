@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -71,8 +72,18 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 120.0) -> fl
 @pytest.fixture(scope="module")
 def server(indexed_settings, tmp_path_factory, artifacts):
     """The app on a free port, over a private copy of the session index (uploads change it)."""
-    root = tmp_path_factory.mktemp("e2e-index")
-    shutil.copytree(indexed_settings.corpus_dir.parent, root, dirs_exist_ok=True)
+    yield from serve(indexed_settings, tmp_path_factory.mktemp("e2e-index"), artifacts / "e2e-server.log")
+
+
+@pytest.fixture(scope="module")
+def library_server(library_settings, tmp_path_factory, artifacts):
+    """The app over the seeds plus a dozen documents of the second library, of every level."""
+    yield from serve(library_settings, tmp_path_factory.mktemp("e2e-library"), artifacts / "e2e-library-server.log")
+
+
+def serve(indexed: Settings, root: Path, log_path: Path):
+    """Run the app on a free port over a private copy of an index; yield the Server until the caller is done."""
+    shutil.copytree(indexed.corpus_dir.parent, root, dirs_exist_ok=True)
     settings = Settings(corpus_dir=root / "corpus", index_dir=root / ".index", _env_file=None)
     env = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_")}
     env.update(POLICY_CORPUS_DIR=str(settings.corpus_dir), POLICY_INDEX_DIR=str(settings.index_dir))
@@ -82,7 +93,7 @@ def server(indexed_settings, tmp_path_factory, artifacts):
         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
-    with open(artifacts / "e2e-server.log", "w") as log:
+    with open(log_path, "w") as log:
         launched = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
@@ -320,3 +331,44 @@ def test_browser_journey_through_every_page(server, browser, artifacts, tmp_path
     record = {k: round(v, 2) for k, v in timings.items()} | {"screenshots": shots}
     (artifacts / "timings.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
     print("\nE2E timings (s):", json.dumps(record, ensure_ascii=False, indent=2))
+
+
+def pick(page: Page, label: str, option: str) -> None:
+    """Choose an option of the sidebar multiselect with this label."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
+    box.locator("input").fill(option)
+    box.locator("input").press("Enter")
+    page.keyboard.press("Escape")
+    wait_idle(page)
+
+
+def test_a_library_of_every_level_in_the_browser(library_server, browser, artifacts):
+    shots: list[str] = []
+    desktop = browser.new_page(viewport=DESKTOP)
+    desktop.goto(library_server.url)
+    wait_idle(desktop)
+    open_tab(desktop, "文库")
+    expect(desktop.get_by_text("文库共 17 份文件")).to_be_visible(timeout=WAIT_MS)
+    pick(desktop, "层级", "县区")
+    expect(desktop.get_by_text("当前显示 3 份")).to_be_visible(timeout=WAIT_MS)
+    shot(desktop, artifacts, "library-1-county-documents", shots)
+    desktop.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="层级").get_by_role(
+        "button", name="Clear all").click()  # fmt: skip
+    wait_idle(desktop)
+    desktop.get_by_label("搜索文件").fill("江苏 美育")
+    desktop.get_by_label("搜索文件").press("Enter")
+    expect(desktop.get_by_text("当前显示 1 份")).to_be_visible(timeout=WAIT_MS)
+
+    open_tab(desktop, "对比")
+    desktop.get_by_label("对比主题").fill("美育教师配备")
+    desktop.get_by_role("button", name="对比", exact=True).click()
+    caption = desktop.get_by_text(re.compile(r"17 份文件中 \d+ 份涉及"))
+    expect(caption).to_be_visible(timeout=WAIT_MS)
+    expect(desktop.locator('[data-testid="stDataFrame"]')).to_be_visible(timeout=WAIT_MS)
+    shot(desktop, artifacts, "library-2-compare-table", shots)
+
+    open_tab(desktop, "目标")
+    expect(desktop.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(timeout=WAIT_MS)
+    shot(desktop, artifacts, "library-3-targets-chart", shots)
+    desktop.close()
+

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from assistant.export import MISSING, or_missing
-from assistant.types import Citation, ComparisonRow, Target
+from assistant.types import Citation, Comparison, ComparisonRow, Target
 from ingest.types import Clause, Document
+from policytext.places import CITY, COUNTY, NATIONAL, PROVINCE
 from retrieval.library import Library
 from retrieval.types import SearchFilters
 from settings import Settings
@@ -36,6 +37,9 @@ APP_CSS = """<style>
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$=^:&])")
 _UNSAFE_FILENAME = re.compile(r"[^\w\u4e00-\u9fff-]+")
 KIND_LABELS = {"target": "目标", "status": "现状"}
+LEVEL_ORDER = {level: i for i, level in enumerate((NATIONAL, PROVINCE, CITY, COUNTY))}
+LEGEND_ONE_COLUMN = 8  # more regions than this: the chart's legend takes three columns
+CLAUSE_PREVIEW_CHARS = 120  # a provision in the comparison table is cut here; the full text is one click away
 
 
 # ---------------------------------------------------------------- text
@@ -56,6 +60,29 @@ def citation_label(c: Citation) -> str:
 def citation_meta(c: Citation) -> str:
     """One caption line: 文号, date and heading path of a cited clause (escaped Markdown)."""
     return md_escape(f"文号：{or_missing(c.doc_number)} ｜ 日期：{or_missing(c.date)} ｜ 位置：{or_missing(c.heading)}")
+
+
+def comparison_rows(c: Comparison, covered_only: bool = False) -> list[dict]:
+    """A comparison as table rows: region, level, 文号, date, title and the leading provision (or 未涉及)."""
+    return [
+        {
+            "地区": row.region,
+            "层级": row.document.meta.level,
+            "文号": row.doc_number,
+            "日期": row.date,
+            "文件": row.title,
+            "规定": _preview(row.clauses[0].text) if row.clauses else "未涉及",
+            "条款数": len(row.clauses),
+        }
+        for row in sorted(c.rows, key=lambda r: (level_rank(r.document.meta.level), r.region))
+        if row.covered or not covered_only
+    ]
+
+
+def _preview(text: str) -> str:
+    """A provision cut for a table cell."""
+    text = " ".join(text.split())
+    return text if len(text) <= CLAUSE_PREVIEW_CHARS else text[: CLAUSE_PREVIEW_CHARS - 1] + "…"
 
 
 def row_meta(row: ComparisonRow) -> str:
@@ -150,12 +177,13 @@ def document_label(doc: Document) -> str:
     return f"{region} · {doc.meta.title or Path(doc.source).name}" if region else doc.meta.title or doc.source
 
 
-def library_rows(library: Library) -> list[dict]:
-    """One table row per document with its metadata (Chinese column names)."""
-    docs = sorted(library.documents.values(), key=lambda d: d.source)
+def library_rows(library: Library, filters: SearchFilters | None = None, query: str = "") -> list[dict]:
+    """One table row per document the filters keep and the query finds (Chinese column names)."""
+    docs = sorted(documents_in_view(library, filters, query), key=lambda d: (level_rank(d.meta.level), d.source))
     return [
         {
             "标题": d.meta.title or Path(d.source).name,
+            "层级": d.meta.level,
             "地区": d.meta.region,
             "发文机关": d.meta.issuer,
             "文号": d.meta.doc_number,
@@ -167,6 +195,30 @@ def library_rows(library: Library) -> list[dict]:
         }
         for d in docs
     ]
+
+
+def documents_in_view(library: Library, filters: SearchFilters | None, query: str = "") -> list[Document]:
+    """The documents the filters keep whose title, issuer, region, 文号 or file name holds every word of query."""
+    from retrieval.search import matches_filters
+
+    words = query.split()
+    kept = []
+    for doc in library.documents.values():
+        m = doc.meta
+        haystack = " ".join((m.title, m.issuer, m.region, m.doc_number, Path(doc.source).name))
+        if (filters is None or filters.empty or matches_filters(doc, filters)) and all(w in haystack for w in words):
+            kept.append(doc)
+    return kept
+
+
+def level_options(library: Library) -> list[str]:
+    """Levels of government the library's documents come from, national first."""
+    return sorted({d.meta.level for d in library.documents.values() if d.meta.level}, key=level_rank)
+
+
+def level_rank(level: str) -> int:
+    """Where a level sorts: 国家, 省, 市, 县区, then anything else."""
+    return LEVEL_ORDER.get(level, len(LEVEL_ORDER))
 
 
 def region_options(library: Library) -> list[str]:
@@ -193,12 +245,13 @@ def make_filters(
     years: tuple[int, int] | None = None,
     bounds: tuple[int, int] | None = None,
     types: Sequence[str] = (),
+    levels: Sequence[str] = (),
 ) -> SearchFilters:
     """Sidebar choices -> SearchFilters; a year range equal to the library's bounds restricts nothing."""
     year_from = year_to = None
     if years and bounds and tuple(years) != tuple(bounds):
         year_from, year_to = int(years[0]), int(years[1])
-    return SearchFilters(tuple(regions), tuple(doc_ids), year_from, year_to, tuple(types))
+    return SearchFilters(tuple(regions), tuple(doc_ids), year_from, year_to, tuple(types), tuple(levels))
 
 
 # ---------------------------------------------------------------- targets
@@ -269,6 +322,8 @@ def targets_chart(targets: Sequence[Target], unit: str) -> alt.Chart | None:
         return None
     import altair as alt
 
+    regions = len({row["地区"] for row in data})
+    columns = 1 if regions <= LEGEND_ONE_COLUMN else 3  # a library of a hundred documents charts dozens of regions
     return (
         alt.Chart(alt.Data(values=data))
         .mark_line(point=alt.OverlayMarkDef(size=80), strokeWidth=2)
@@ -278,12 +333,12 @@ def targets_chart(targets: Sequence[Target], unit: str) -> alt.Chart | None:
             color=alt.Color(
                 "地区:N",
                 title="地区",
-                scale=alt.Scale(scheme="tableau10"),
-                legend=alt.Legend(orient="bottom", columns=1, labelLimit=320),
+                scale=alt.Scale(scheme="tableau10" if regions <= 10 else "category20"),
+                legend=alt.Legend(orient="bottom", columns=columns, labelLimit=320 // columns + 60),
             ),
             tooltip=["地区:N", "年份:O", "数值:Q", "指标:N", "原文:N"],
         )
-        .properties(height=260 + 24 * len({row["地区"] for row in data}))
+        .properties(height=260 + 24 * -(-regions // columns))
     )
 
 

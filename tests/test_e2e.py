@@ -355,7 +355,7 @@ def test_a_library_of_every_level_in_the_browser(library_server, browser, artifa
     desktop.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="层级").get_by_role(
         "button", name="Clear all").click()  # fmt: skip
     wait_idle(desktop)
-    desktop.get_by_label("搜索文件").fill("江苏 美育")
+    desktop.get_by_label("搜索文件").fill("南京 美育")
     desktop.get_by_label("搜索文件").press("Enter")
     expect(desktop.get_by_text("当前显示 1 份")).to_be_visible(timeout=WAIT_MS)
 

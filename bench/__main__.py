@@ -221,11 +221,13 @@ def library_section(args, results: Results) -> None:
     lib = results["library"]
     _print_figures(lib, ("documents", "clauses", "parse_s", "embed_floor_s", "ingest_s", "ingest_over_floor",
                          "clauses_per_s", "index_mb", "peak_rss_mb", "compare_all", "targets"))  # fmt: skip
-    project, baseline = lib["retrieval"]["project"], lib["retrieval"]["baseline"]
-    print(report.quality_table(project, baseline))
-    print(f"search latency (ms): project {project['latency_ms']}; baseline {baseline['latency_ms']}")
-    _print_figures(lib["answers"], ("support_in_cited", "support_in_answer", "refusal_rate", "false_refusals"))
-    _print_figures(lib["compare"], ("recall", "questions_all_keys", "questions", "seconds_p50"))
+    for name, figures in lib["sets"].items():
+        project, baseline = figures["retrieval"]["project"], figures["retrieval"]["baseline"]
+        print(f"\nlibrary questions {name} ({project['questions']} answerable)")
+        print(report.quality_table(project, baseline))
+        print(f"search latency (ms): project {project['latency_ms']}; baseline {baseline['latency_ms']}")
+        _print_figures(figures["answers"], ("support_in_cited", "support_in_answer", "refusal_rate", "false_refusals"))
+        _print_figures(figures["compare"], ("recall", "questions_all_keys", "questions", "seconds_p50"))
     print(report.seed_sets_table(lib["seed_sets"]))
 
 

@@ -3,7 +3,7 @@
 Run by ``python -m bench`` in a subprocess of its own (so its peak RSS is its own). Reports, in one run:
 parse time; the embedding floor (the bundled embedder embedding every clause's text once) and ingest time
 as a ratio to it; clauses/s, index size, peak RSS; search latency beside the naive baseline built over the
-same files; quality on the library questions (bench/library/questions.jsonl, written by a helper who saw only
+same files; quality on the library question sets (bench/library/questions*.jsonl, each written by a helper who saw only
 the documents); the seeds' own question sets with and without the library in the index (all questions, and
 those that name their region); one comparison over every document; target extraction.
 """
@@ -26,7 +26,7 @@ from bench.scale import folder_mb, peak_rss_mb
 from settings import REPO_ROOT
 
 LIBRARY = REPO_ROOT.parent / "shared" / "library"
-QUESTIONS = REPO_ROOT / "bench" / "library" / "questions.jsonl"
+QUESTION_SETS = sorted((REPO_ROOT / "bench" / "library").glob("questions*.jsonl"))
 COMPARE_TOPIC = "各地对美育教师配备分别有什么要求?"
 
 
@@ -34,7 +34,7 @@ def _say(text: str) -> None:
     print(f"[library] {text}", flush=True)
 
 
-def library_questions(path: Path = QUESTIONS) -> list[dict]:
+def library_questions(path: Path) -> list[dict]:
     """The library questions, their expected documents named by file name (as hits name them)."""
     questions = load_dev(path)
     for q in questions:
@@ -88,6 +88,21 @@ def ingest(settings) -> tuple[object, float]:
     return report, time.perf_counter() - t0
 
 
+def question_set(retriever, settings, baseline, questions: list[dict], rounds: int) -> dict:
+    """Retrieval (project and baseline, with warm latency), answers and compare() on one library question set."""
+    search = project_search_fn(retriever)
+    project = evaluate(search, questions)
+    project["latency_ms"] = latency_ms(search, questions, rounds, reset=lambda: forget_queries(retriever))
+    base = evaluate(baseline.search, questions)
+    base["latency_ms"] = latency_ms(baseline.search, questions, rounds)
+    _say(f"{len(questions)} questions: hit@1 {project['hit@1']} (baseline {base['hit@1']})")
+    return {
+        "retrieval": {"project": project, "baseline": base},
+        "answers": run_answers(retriever, settings, questions, rounds=1),
+        "compare": run_compare(retriever, questions, rounds=1),
+    }
+
+
 def named_subset(questions: list[dict], per_question: dict, analyze) -> dict:
     """hit@1 and MRR over the answerable questions that name a region the library holds."""
     named = [q["id"] for q in questions if q["id"] in per_question and analyze(q["q"]).regions]
@@ -124,17 +139,9 @@ def run(workdir: Path, sets: dict[str, list[dict]], rounds: int) -> dict:
     report, ingest_s = ingest(full)
     _say(f"ingest: {ingest_s:.1f}s ({ingest_s / floor_s:.2f}x the floor); {report.summary().splitlines()[0]}")
     retriever = Retriever.open(full)
-    questions = library_questions()
-    search = project_search_fn(retriever)
-    project = evaluate(search, questions)
-    project["latency_ms"] = latency_ms(search, questions, rounds, reset=lambda: forget_queries(retriever))
     baseline, build_s = build_baseline(full.corpus_dir, workdir / "baseline", int(full.max_file_mb * 1024 * 1024))
-    base = evaluate(baseline.search, questions)
-    base["latency_ms"] = latency_ms(baseline.search, questions, rounds)
-    base.update(chunks=baseline.chunks, build_s=round(build_s, 2))
-    _say(f"library questions: hit@1 {project['hit@1']} (baseline {base['hit@1']})")
-    answers = run_answers(retriever, full, questions, rounds=1)
-    comp = run_compare(retriever, questions, rounds=1)
+    question_sets = {path.stem: question_set(retriever, full, baseline, library_questions(path), rounds)
+                     for path in QUESTION_SETS}  # fmt: skip
     t0 = time.perf_counter()
     everything = compare(COMPARE_TOPIC, retriever)
     compare_s = time.perf_counter() - t0
@@ -156,9 +163,9 @@ def run(workdir: Path, sets: dict[str, list[dict]], rounds: int) -> dict:
         "ingest_over_floor": round(ingest_s / floor_s, 3),
         "clauses_per_s": round(report.clauses / ingest_s, 2),
         "index_mb": round(folder_mb(full.index_dir), 2),
-        "retrieval": {"project": project, "baseline": base},
-        "answers": answers,
-        "compare": comp,
+        "baseline_chunks": baseline.chunks,
+        "baseline_build_s": round(build_s, 2),
+        "sets": question_sets,
         "compare_all": {"topic": COMPARE_TOPIC, "seconds": round(compare_s, 3), "rows": len(everything.rows),
                         "covered": sum(1 for r in everything.rows if r.covered)},  # fmt: skip
         "targets": {"seconds": round(targets_s, 3), "found": len(targets),
@@ -176,8 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=None, help="kept after the run when given")
     args = parser.parse_args(argv)
-    if not LIBRARY.is_dir() or not QUESTIONS.exists():
-        print(f"library or its questions not found: {LIBRARY}, {QUESTIONS}", file=sys.stderr)
+    if not LIBRARY.is_dir() or not QUESTION_SETS:
+        print(f"library or its questions (bench/library/questions*.jsonl) not found: {LIBRARY}", file=sys.stderr)
         return 2
     sets = {("dev" if p.parent.name == "eval" else p.stem): load_dev(p) for p in args.sets}
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-library-"))

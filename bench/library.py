@@ -11,10 +11,8 @@ those that name their region); one comparison over every document; target extrac
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from bench.assistant_eval import run_answers, run_compare
 from bench.metrics import best_rank, hit_at, mrr
 from bench.retrieval_eval import bench_settings, build_baseline, evaluate, forget_queries, latency_ms, load_dev
 from bench.retrieval_eval import project_search as project_search_fn
-from bench.scale import folder_mb, peak_rss_mb
+from bench.scale import folder_mb, peak_rss_mb, run_in_workdir
 from settings import REPO_ROOT
 
 LIBRARY = REPO_ROOT.parent / "shared" / "library"
@@ -187,13 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"library or its questions (bench/library/questions*.jsonl) not found: {LIBRARY}", file=sys.stderr)
         return 2
     sets = {("dev" if p.parent.name == "eval" else p.stem): load_dev(p) for p in args.sets}
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-library-"))
-    try:
-        figures = run(workdir, sets, args.rounds)
-    finally:
-        if args.workdir is None:
-            shutil.rmtree(workdir, ignore_errors=True)
-    args.out.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+    run_in_workdir(lambda workdir: run(workdir, sets, args.rounds), args.workdir, "bench-library-", args.out)
     return 0
 
 

@@ -133,14 +133,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=None, help="kept after the run when given")
     args = parser.parse_args(argv)
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-scale-"))
-    try:
-        figures = run(max(1, args.factor), args.dev, args.rounds, workdir)
-    finally:
-        if args.workdir is None:
-            shutil.rmtree(workdir, ignore_errors=True)
-    args.out.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+    run_in_workdir(lambda workdir: run(max(1, args.factor), args.dev, args.rounds, workdir), args.workdir,
+                   "bench-scale-", args.out)  # fmt: skip
     return 0
+
+
+def run_in_workdir(measure, workdir: Path | None, prefix: str, out: Path) -> None:
+    """measure(workdir) in the given folder (kept) or a temporary one (removed); its figures written to out."""
+    folder = workdir or Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        figures = measure(folder)
+    finally:
+        if workdir is None:
+            shutil.rmtree(folder, ignore_errors=True)
+    out.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from policytext.places import find_places, issuer_division
 
 # Kinds a title names, as the last such word of the title (…工作方案的通知 is a 通知 wrapping a 方案).
 TYPE_WORDS = (
@@ -44,6 +47,31 @@ _TRAILING_NOTE = re.compile(r"(?:[（(][^（()）]*[）)]\s*)+$")  # （试行�
 def ends_with_type(line: str) -> bool:
     """True when a line ends, before any bracketed notes, with a kind of document (…管理办法（试行）): a title."""
     return _TRAILING_NOTE.sub("", line.strip()).endswith(TYPE_WORDS)
+
+
+_OFFICE = ("办公厅", "办公室")  # the office that issues in an organ's name: 西安市教育局办公室 -> 西安市教育局
+
+
+@lru_cache(maxsize=4096)
+def organ_forms(issuer: str) -> tuple[str, ...]:
+    """How a question may name the organ that issued a document: its name, and the name without its office.
+
+    Each signing organ of a joint issuer (A、B) counts on its own. A name that tells no one organ apart
+    (市政府办公室, 教育局: no place, no central organ) is left out.
+    """
+    forms = []
+    for organ in issuer.split("、"):
+        organ = organ.strip()
+        forms.append(organ)
+        for office in _OFFICE:
+            if organ.endswith(office) and is_organ(organ[: -len(office)]):
+                forms.append(organ[: -len(office)])
+    return tuple(dict.fromkeys(f for f in forms if _names_one_organ(f)))
+
+
+def _names_one_organ(name: str) -> bool:
+    """An organ's name that says whose it is: a place in it (西安市教育局) or a central organ (教育部)."""
+    return is_organ(name) and (bool(find_places(name).all) or bool(issuer_division(name).level))
 
 
 def is_organ(name: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from policytext.doctypes import organ_forms
 from policytext.question import QueryAnalysis, analyze
 from retrieval.library import Library
 
@@ -19,6 +20,20 @@ def library_regions(library: Library) -> dict[str, set[str]]:
 def analyze_in(question: str, library: Library) -> QueryAnalysis:
     """Analyse a question against the regions this library covers."""
     return analyze(question, library_regions(library))
+
+
+def documents_issued_by_named_organ(question: str, library: Library) -> set[str]:
+    """Documents whose issuing organ the question names (西安市教育局办公室…的那份文件); empty when it names none.
+
+    Only the organs named by the longest form count: 陕西省教育厅 inside 陕西省教育厅办公室 is that office's.
+    """
+    named = {}
+    for doc in library.documents.values():
+        for form in organ_forms(doc.meta.issuer):
+            if form in question:
+                named.setdefault(form, set()).add(doc.doc_id)
+    longest = [f for f in named if not any(f != o and f in o for o in named)]
+    return set().union(*(named[f] for f in longest)) if longest else set()
 
 
 def doc_ids_for_regions(regions: tuple[str, ...], library: Library) -> set[str]:

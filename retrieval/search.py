@@ -16,7 +16,7 @@ from retrieval.embed import make_embedder
 from retrieval.index import bm25_path
 from retrieval.lexical import LexicalIndex
 from retrieval.library import FORMAT_VERSION, Library, library_path, load_library
-from retrieval.query import analyze_in, doc_ids_for_regions
+from retrieval.query import analyze_in, doc_ids_for_regions, documents_issued_by_named_organ
 from retrieval.store import VectorStore
 from retrieval.types import Hit, SearchFilters
 from settings import Settings, get_settings
@@ -131,10 +131,16 @@ class Retriever:
         return [Hit(rank, score, *self._clauses[cid]) for rank, (cid, score) in enumerate(ranked, 1)]
 
     def _allowed_docs(self, filters: SearchFilters | None, analysis: QueryAnalysis) -> set[str] | None:
-        """Documents in scope: explicit filters, else the regions the question names (None = all)."""
+        """Documents in scope: filters, else the issuer's documents, else the regions' documents (None = all).
+
+        An organ the question names as a document's issuer comes before the regions it names: in
+        教育部办公厅通知北京、上海签署备忘录的文件, 北京 and 上海 are the addressees.
+        """
         docs = self._library.documents
         if filters and not filters.empty:
             return {d for d, doc in docs.items() if matches_filters(doc, filters)}
+        if issued := documents_issued_by_named_organ(analysis.text, self._library):
+            return issued
         if analysis.regions:
             return doc_ids_for_regions(analysis.regions, self._library)
         return None

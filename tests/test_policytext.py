@@ -19,7 +19,7 @@ from policytext.dates import (
     iso_date,
     period,
 )
-from policytext.doctypes import doc_type, ends_with_type, is_draft, is_organ
+from policytext.doctypes import doc_type, ends_with_type, is_draft, is_organ, organ_forms
 from policytext.lexicon import glossary, longest_tokens, parts_of, tokenize
 from policytext.numbering import (
     INLINE_ENUMERATION,
@@ -514,3 +514,13 @@ def test_follow_up_cues(pattern, positive, negative):
 )  # fmt: skip
 def test_a_title_ends_with_its_kind(line, title):
     assert ends_with_type(line) is title
+
+
+@pytest.mark.parametrize(
+    ("issuer", "forms"),
+    [("西安市教育局办公室", ("西安市教育局办公室", "西安市教育局")), ("教育部办公厅", ("教育部办公厅", "教育部")),
+     ("山西省教育厅", ("山西省教育厅",)), ("江苏省教育厅、江苏省财政厅", ("江苏省教育厅", "江苏省财政厅")),
+     ("市政府办公室", ()), ("州教育局", ()), ("南方+", ()), ("", ())],
+)  # fmt: skip
+def test_how_a_question_names_an_issuing_organ(issuer, forms):
+    assert organ_forms(issuer) == forms

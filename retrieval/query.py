@@ -1,4 +1,4 @@
-"""The library's regions, as question analysis and search filters need them."""
+"""The library's regions and issuing organs, as question analysis and search scoping need them."""
 
 from __future__ import annotations
 

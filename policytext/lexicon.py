@@ -106,6 +106,20 @@ def tokenize(text: str) -> list[str]:
     return [w for w in words if w not in stop and _TOKEN_OK.search(w)]
 
 
+def names_as_words(text: str, name: str) -> bool:
+    """True when name occurs in text from a word boundary to a word boundary (教育部要求, not 教育部门)."""
+    bounds, pos = {0}, 0
+    for word in _tokenizer().lcut(text):
+        pos += len(word)
+        bounds.add(pos)
+    start = text.find(name)
+    while start >= 0:
+        if start in bounds and start + len(name) in bounds:
+            return True
+        start = text.find(name, start + 1)
+    return False
+
+
 @lru_cache(maxsize=4096)
 def words_of(term: str) -> frozenset[str]:
     """The search words of a term (cached: question analysis asks for every glossary term on every question)."""

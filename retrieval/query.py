@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from policytext.doctypes import organ_forms
+from policytext.lexicon import names_as_words
 from policytext.question import QueryAnalysis, analyze
 from retrieval.library import Library
 
@@ -30,7 +31,7 @@ def documents_issued_by_named_organ(question: str, library: Library) -> set[str]
     named = {}
     for doc in library.documents.values():
         for form in organ_forms(doc.meta.issuer):
-            if form in question:
+            if form in question and names_as_words(question, form):
                 named.setdefault(form, set()).add(doc.doc_id)
     longest = [f for f in named if not any(f != o and f in o for o in named)]
     return set().union(*(named[f] for f in longest)) if longest else set()

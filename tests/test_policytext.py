@@ -20,7 +20,7 @@ from policytext.dates import (
     period,
 )
 from policytext.doctypes import doc_type, ends_with_type, is_draft, is_organ, organ_forms
-from policytext.lexicon import glossary, longest_tokens, parts_of, tokenize
+from policytext.lexicon import glossary, longest_tokens, names_as_words, parts_of, tokenize
 from policytext.numbering import (
     INLINE_ENUMERATION,
     LEVELS,
@@ -524,3 +524,13 @@ def test_a_title_ends_with_its_kind(line, title):
 )  # fmt: skip
 def test_how_a_question_names_an_issuing_organ(issuer, forms):
     assert organ_forms(issuer) == forms
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "named"),
+    [("教育部要求北京、上海等地", "教育部", True), ("区县教育部门和优质学校之间", "教育部", False),
+     ("西安市教育局办公室转发的通知", "西安市教育局", True), ("巴州教育局的班子成员", "巴州教育局", True),
+     ("学区长学校", "学区", False)],
+)  # fmt: skip
+def test_names_as_words(text, name, named):
+    assert names_as_words(text, name) is named

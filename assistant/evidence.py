@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from policytext.lexicon import MIN_SYNONYM_CHARS, glossary
 from policytext.places import gazetteer
@@ -84,6 +85,12 @@ def names_term(text: str, term: str) -> bool:
     it (职称, 孩子 ≈ 学生) is. The check only has to tell a question on the library's topics from one off them.
     """
     text = text.lower()
+    return any(form in text for form in _forms_within(term))
+
+
+@lru_cache(maxsize=4096)
+def _forms_within(term: str) -> tuple[str, ...]:
+    """The forms of a term and of every glossary word inside it (computed once per term, not per check)."""
     words = [term, *(m for m in glossary().members() if len(m) >= MIN_SYNONYM_CHARS and m != term and m in term)]
-    return any(form in text for word in words for form in glossary().forms(word))
+    return tuple(dict.fromkeys(form for word in words for form in glossary().forms(word)))
 

@@ -19,6 +19,8 @@ from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruct
 from charset_normalizer import from_bytes
 
 from errors import PolicyError, UnsupportedFile
+from policytext.numbering import ITEM_START
+from policytext.sentences import ends_sentence
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 
@@ -69,17 +71,6 @@ _CHINESE_CHAR = re.compile(rf"[{_CJK}\u2010-\u2027\u00b7]")  # ideographs and CJ
 _SOURCE_WRAP = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n\s*(?=[{_CJK}])")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
-_SENTENCE_END = "。！？；：!?;:…"
-_CLOSERS = "”’」』》）)】]\"'"
-_ITEM_START = re.compile(
-    r"(?:[一二三四五六七八九十百]+[、．.]"  # 一、
-    r"|[（(][一二三四五六七八九十百]+[）)]"  # （一）
-    r"|\d+[.．、](?!\d)"  # 1.  (not 1.5)
-    r"|[（(]\d+[）)]"  # （1）
-    r"|[①-⑳]"
-    r"|[一二三四五六七八九十]+是"  # 一是
-    r"|第[一二三四五六七八九十百\d]+[章节条部])"  # 第一条
-)
 _FULL_LINE_SHARE = 0.8  # a PDF line at least this wide (vs the document's widest) was wrapped, not ended
 
 
@@ -478,24 +469,18 @@ def _join_pdf_lines(text: str) -> str:
 
 def _is_wrapped(prev: str, line: str, full_width: float) -> bool:
     """Whether ``line`` may continue ``prev``: prev fills the line, ends no sentence, and line is no new item."""
-    return _width(prev) >= full_width and not _ends_sentence(prev) and not _ITEM_START.match(line)
+    return _width(prev) >= full_width and not ends_sentence(prev) and not ITEM_START.match(line)
 
 
 def _close_run(run: list[str], full_width: float) -> list[str]:
     """Join a run of wrapped lines into one, unless it ends short without punctuation (a title or heading)."""
     last = run[-1]
-    if len(run) > 1 and not _ends_sentence(last) and _width(last) < full_width:
+    if len(run) > 1 and not ends_sentence(last) and _width(last) < full_width:
         return run
     joined = run[0]
     for line in run[1:]:
         joined += (" " if joined[-1].isascii() and line[0].isascii() else "") + line
     return [joined]
-
-
-def _ends_sentence(line: str) -> bool:
-    """Whether ``line`` ends with sentence-final punctuation (closing quotes and brackets ignored)."""
-    stripped = line.rstrip(_CLOSERS)
-    return bool(stripped) and stripped[-1] in _SENTENCE_END
 
 
 def _width(text: str) -> int:

@@ -82,9 +82,6 @@ class Gazetteer:
             for form in region.forms:
                 self._named_by.setdefault(form, set()).add(region.name)
 
-    def __contains__(self, name: str) -> bool:
-        return name in self._regions
-
     def get(self, name: str) -> Region | None:
         """The region of that full name, or None."""
         return self._regions.get(name)

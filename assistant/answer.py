@@ -6,12 +6,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from assistant.evidence import judge, province_fallback
+from assistant.evidence import Verdict, judge, province_fallback
 from assistant.followup import resolve
 from assistant.types import Answer, Citation, Turn
 from policytext.dates import chinese_date
 from policytext.numbering import is_outline_level, numbering_level, strip_number
-from policytext.question import PURPOSE_SENTENCE, QueryAnalysis
+from policytext.asks import KINDS, is_framing
+from policytext.question import QueryAnalysis
 from policytext.sentences import split_sentences
 from retrieval.search import Retriever
 from retrieval.types import Hit, SearchFilters
@@ -24,6 +25,9 @@ MAX_ANSWER_CHARS = 280
 MAX_SENTENCES = 3
 SHORT_LABEL_CHARS = 14
 LIST_FIT = 1.5  # for a 哪些… question, a sentence that lists (…、…、…) is likelier to be the answer
+KIND_FIT = 2.0  # a sentence stating the kind of fact asked (a sum, a share, a deadline …) is likelier the answer
+FRAMING_WEIGHT = 0.1  # a framing sentence (为贯彻…, 现就…提出如下意见) answers only a question on purpose or basis
+PREDICATE_WEIGHT = 2.0  # for a yes/no question, the words of what it asks whether count this much more
 RELATED_SHARE = 0.6  # clauses scoring below this share of the best one are not drawn on
 _FACT_NAMES = {"number": "文号", "date": "印发日期", "issuer": "发文机关"}
 
@@ -57,13 +61,13 @@ def ask(
     scope_note = scope_note or _lower_level_note(analysis, retriever)
     hits = retriever.search(resolved.text, k=SEARCH_K, filters=filters, analysis=analysis)
     covered = sorted({d.meta.region for d in retriever.library.documents.values() if d.meta.region})
-    verdict = judge(analysis, hits, covered)
+    verdict = judge(analysis, hits, covered, retriever.library)
     if verdict.refuse:
-        answer = _refusal(question, resolved.text, verdict.reason, hits)
+        answer = _refusal(question, resolved.text, verdict, hits)
     elif analysis.document_facts and not analysis.comparative:
         answer = document_fact_answer(question, resolved.text, hits[0], analysis.document_facts)
     else:
-        items = sibling_items(hits[0]) if analysis.asks_for_kinds and not analysis.comparative else []
+        items = sibling_items(hits[0]) if _lists_kinds(analysis) else []
         answer = compose(question, analysis, hits, scope_note, items)
     if answer.abstained or settings.answer_mode != "llm" or not settings.llm_configured:
         if on_token:
@@ -86,7 +90,7 @@ def compose(
     top = hits[0].score if hits else 0.0
     context = [h for h in hits[:CONTEXT_CLAUSES] if comparative or h.score >= RELATED_SHARE * top]
     sentences = _ranked_sentences(analysis, context)
-    chosen = _choose(sentences, comparative, context[0] if context else None)
+    chosen = _choose(sentences, analysis, context[0] if context else None)
     if analysis.asks_for_purpose and not comparative:
         chosen += _purpose_sentence(sentences, chosen)
     citations: dict[str, Citation] = {}
@@ -105,6 +109,11 @@ def compose(
         parts = [f"{sentence.text}[{cite(sentence.hit)}]" for sentence in group]
         lines.append(f"{_doc_label(group[0].hit)}：{''.join(parts)}")
     return Answer(question, "\n".join(lines), False, tuple(citations.values()), resolved_question=analysis.text)
+
+
+def _lists_kinds(analysis: QueryAnalysis) -> bool:
+    """哪几种/哪些形式…, asked of one document and for nothing more particular (named schools, a count …)."""
+    return analysis.asks_for_kinds and not analysis.comparative and not analysis.strict_kinds
 
 
 def document_fact_answer(question: str, resolved: str, hit: Hit, facts: Sequence[str]) -> Answer:
@@ -159,9 +168,10 @@ def citation_for(hit: Hit, n: int) -> Citation:
     return Citation(document=hit.document, clause=hit.clause, n=n)
 
 
-def _refusal(question: str, resolved: str, reason: str, hits: list[Hit]) -> Answer:
+def _refusal(question: str, resolved: str, verdict: Verdict, hits: list[Hit]) -> Answer:
+    """No answer: the reason, with the closest clauses kept apart (for "not stated": the clauses on the topic)."""
     nearby = tuple(citation_for(h, i) for i, h in enumerate(hits[:NEARBY_ON_REFUSAL], 1))
-    return Answer(question, reason, True, (), nearby, resolved_question=resolved)
+    return Answer(question, verdict.reason, True, (), nearby, resolved_question=resolved, outcome=verdict.outcome)
 
 
 def _with_citation_scope(filters: SearchFilters | None, citation: Citation | None) -> SearchFilters | None:
@@ -172,15 +182,17 @@ def _with_citation_scope(filters: SearchFilters | None, citation: Citation | Non
 
 
 def _ranked_sentences(analysis: QueryAnalysis, hits: list[Hit]) -> list[_Sentence]:
-    """Sentences of the hits by overlap with the question's words times the hit's standing (squared).
+    """Sentences of the hits by how well they answer, times the hit's standing (squared).
 
+    How well: overlap with the question's words (a yes/no question's predicate words weigh more), raised
+    for a sentence stating the kind of fact asked or listing for a 哪些 question, lowered for a framing one.
     A hit stands against the best hit overall, or for a comparative question against the best of its own
     document: each document's provisions are weighed on their own, not against another document's.
     """
-    terms = set(analysis.words)
     comparative = analysis.comparative
     if not hits:
         return []
+    weights = _term_weights(analysis)
     best_of_doc: dict[str, float] = {}
     for hit in hits:
         doc = hit.document.doc_id if comparative else ""
@@ -192,10 +204,36 @@ def _ranked_sentences(analysis: QueryAnalysis, hits: list[Hit]) -> list[_Sentenc
             text = strip_number(raw.strip().replace("\n", ""))
             if len(text) < 8 or _is_heading_label(text, hit):
                 continue
-            overlap = sum(len(t) for t in terms if t in text)
-            fit = LIST_FIT if analysis.asks_for_list and text.count("、") >= 2 else 1.0
-            out.append(_Sentence(text, hit, overlap * fit * (hit.score / top) ** 2))
+            overlap = sum(weight for term, weight in weights.items() if term in text)
+            out.append(_Sentence(text, hit, overlap * _fit(analysis, text, hit) * (hit.score / top) ** 2))
     return sorted(out, key=lambda s: -s.score)
+
+
+def _term_weights(analysis: QueryAnalysis) -> dict[str, float]:
+    """Each question word weighs its length; a yes/no question's predicate words PREDICATE_WEIGHT times that."""
+    predicate = analysis.predicate
+    return {t: len(t) * (PREDICATE_WEIGHT if predicate and t in predicate else 1.0) for t in set(analysis.words)}
+
+
+def _fit(analysis: QueryAnalysis, text: str, hit: Hit) -> float:
+    """How likely a sentence is the kind of answer asked for, as a factor on its overlap.
+
+    For a definition, a clause whose own heading names a word of the question (（三）单一法人式) defines it.
+    """
+    fit = LIST_FIT if analysis.asks_for_list and text.count("、") >= 2 else 1.0
+    if any(k.name == "definition" for k in analysis.kinds) and _headed_by_question_word(hit, analysis):
+        fit *= KIND_FIT
+    if any(kind.states(text) for kind in analysis.kinds):
+        fit *= KIND_FIT
+    if is_framing(text) and not (analysis.asks_for_purpose or analysis.asks_for_basis):
+        fit *= FRAMING_WEIGHT
+    return fit
+
+
+def _headed_by_question_word(hit: Hit, analysis: QueryAnalysis) -> bool:
+    """The clause's own heading names one of the question's content words (of three or more characters)."""
+    label = hit.clause.path[-1] if hit.clause.path else ""
+    return any(len(t) >= 3 and t in label for t in analysis.content_terms)
 
 
 def _is_heading_label(text: str, hit: Hit) -> bool:
@@ -206,11 +244,12 @@ def _is_heading_label(text: str, hit: Hit) -> bool:
     return bool(label) and strip_number(label).rstrip("…").startswith(text.rstrip("。；;：:"))
 
 
-def _choose(sentences: list[_Sentence], comparative: bool, top_hit: Hit | None) -> list[_Sentence]:
-    """The lead (best sentence of the best clause), then others scoring at least half as well, within budget."""
+def _choose(sentences: list[_Sentence], analysis: QueryAnalysis, top_hit: Hit | None) -> list[_Sentence]:
+    """The lead (see ``_lead``), then others scoring at least half as well, within budget."""
+    comparative = analysis.comparative
     if not sentences:
         return []
-    best = next((s for s in sentences if top_hit and s.hit.clause.clause_id == top_hit.clause.clause_id), sentences[0])
+    best = _lead(sentences, top_hit, analysis)
     chosen, length, docs = [best], len(best.text), {best.hit.document.doc_id}
     for sentence in sentences:
         if sentence is best:
@@ -227,24 +266,44 @@ def _choose(sentences: list[_Sentence], comparative: bool, top_hit: Hit | None) 
     return chosen
 
 
+def _lead(sentences: list[_Sentence], top_hit: Hit | None, analysis: QueryAnalysis) -> _Sentence:
+    """The best sentence of the best clause, unless it frames or states none of the kinds of fact asked
+    (a sum, a deadline, a definition …): then the best sentence that does, the best clause's own first.
+    """
+    own = next((s for s in sentences if top_hit and s.hit.clause.clause_id == top_hit.clause.clause_id), None)
+    if own is None:
+        return sentences[0]
+    kinds = analysis.kinds
+    framing_asked = analysis.asks_for_purpose or analysis.asks_for_basis
+    if kinds and not any(k.states(own.text) for k in kinds):
+        better = [s for s in sentences if any(k.states(s.text) for k in kinds) and not is_framing(s.text)]
+    elif is_framing(own.text) and not framing_asked:
+        better = [s for s in sentences if not is_framing(s.text)]
+    else:
+        return own
+    own_clause = [s for s in better if s.hit.clause.clause_id == own.hit.clause.clause_id]
+    return (own_clause or better or [own])[0]
+
+
 def _purpose_sentence(sentences: list[_Sentence], chosen: list[_Sentence]) -> list[_Sentence]:
     """The lead clause's sentence that states a purpose or effect, when the answer lacks one and it fits."""
-    if not chosen or any(PURPOSE_SENTENCE.search(s.text) for s in chosen):
+    states_purpose = KINDS["purpose"].states
+    if not chosen or any(states_purpose(s.text) for s in chosen):
         return []
     lead = chosen[0].hit.clause.clause_id
     length = sum(len(s.text) for s in chosen)
     for sentence in sentences:
-        if sentence.hit.clause.clause_id == lead and sentence not in chosen and PURPOSE_SENTENCE.search(sentence.text):
+        if sentence.hit.clause.clause_id == lead and sentence not in chosen and states_purpose(sentence.text):
             return [sentence] if length + len(sentence.text) <= MAX_ANSWER_CHARS else []
     return []
 
 
 def _group_by_document(chosen: list[_Sentence]) -> list[list[_Sentence]]:
-    """Groups in order of each document's first (best) sentence; within a group, document order."""
+    """Groups in order of each document's first (best) sentence; the lead first, then document order."""
     groups: dict[str, list[_Sentence]] = {}
     for sentence in chosen:
         groups.setdefault(sentence.hit.document.doc_id, []).append(sentence)
-    return [sorted(group, key=_document_position) for group in groups.values()]
+    return [[group[0], *sorted(group[1:], key=_document_position)] for group in groups.values()]
 
 
 def _document_position(sentence: _Sentence) -> tuple[int, int]:

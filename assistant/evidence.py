@@ -1,62 +1,155 @@
-"""Decide, from the retrieved clauses alone, whether the library answers a question (before any LLM)."""
+"""Decide, from the retrieved clauses alone, what the library allows for a question (before any LLM).
+
+Three outcomes: *refused* (a region the library does not cover, or nothing on the topic), *not stated*
+(the clauses on the topic state no fact of the kind asked: no sum, no share, no deadline …; or, for a
+yes/no question, none names what it asks whether) and *answered*.
+
+Whether a sentence is on the question's topic is read from the words it names in context (the document's
+title, the clause's heading, the sentence before it), each question word weighed by its rarity in the
+library: a sentence naming 学校 and 部门 but not 县管校聘 is not on a question about 县管校聘.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from policytext.asks import AnswerKind, is_framing
 from policytext.lexicon import MIN_SYNONYM_CHARS, glossary
 from policytext.places import gazetteer
-from policytext.question import Quantity, QueryAnalysis
+from policytext.question import QueryAnalysis
 from policytext.sentences import normalize_for_match, split_sentences
 from retrieval.types import Hit
 
 MIN_COVERAGE = 0.25  # share of the question's content terms the best clauses must contain
-QUANTITY_TERM_SHARE = 0.5  # a sentence giving the quantity asked must name this share of the question's terms
+STATED_TERM_SHARE = 0.5  # share of the question's term weight a stating sentence's context must name
+STATING_CLAUSES = 5  # the best clauses searched for a sentence that states what was asked
+
+ANSWERED, NOT_STATED, REFUSED = "answered", "not_stated", "refused"
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """Refuse (with the reason shown to the user, in Chinese) or answer (reason empty)."""
+    """What the evidence allows: answer, say the documents do not state it, or refuse (with the reason, in Chinese)."""
 
-    refuse: bool
+    outcome: str = ANSWERED
     reason: str = ""
 
+    @property
+    def refuse(self) -> bool:
+        """True for both "not stated" and "refused": no answer is composed."""
+        return self.outcome != ANSWERED
 
-def judge(analysis: QueryAnalysis, hits: list[Hit], library_regions: list[str]) -> Verdict:
-    """Check region coverage, the kind of answer asked for, and term coverage of the best clauses."""
+
+@dataclass(frozen=True)
+class _Topic:
+    """The question's words the library uses (a word no document uses cannot tell sentences apart), weighed."""
+
+    terms: tuple[str, ...]
+    weights: dict[str, float]
+
+    def share_named(self, text: str, terms: tuple[str, ...] | None = None) -> float:
+        """Share of the terms' weight the text names (1.0 when there are none)."""
+        terms = self.terms if terms is None else terms
+        total = sum(self.weights[t] for t in terms)
+        return sum(self.weights[t] for t in terms if names_term(text, t)) / total if total else 1.0
+
+
+def judge(analysis: QueryAnalysis, hits: list[Hit], library_regions: list[str], library=None) -> Verdict:
+    """The outcome for a question from its best hits; ``library`` (default: the hits' clauses) weighs its words."""
     if analysis.unknown_regions and not analysis.regions:
         return _unknown_region(analysis, library_regions)
     if not hits:
-        return Verdict(True, "现有文件中未找到与问题相关的条款。")
-    terms = analysis.content_terms
-    for quantity in analysis.quantities:
-        if not _states_quantity(quantity, terms, hits[:5]):
-            topic = "、".join(terms[:3]) or "该事项"
-            return Verdict(True, f"现有文件中未找到依据：没有条款给出{topic}的具体{quantity.what}。")
+        return Verdict(REFUSED, "现有文件中未找到与问题相关的条款。")
     if term_coverage(analysis, hits[:3]) < MIN_COVERAGE:
-        return Verdict(True, "现有文件中未找到依据：检索到的条款与问题关系不大。")
-    return Verdict(False)
+        return Verdict(REFUSED, "现有文件中未找到依据：检索到的条款与问题关系不大。")
+    stating = hits[:STATING_CLAUSES]
+    topic = _topic(analysis, library_texts(library) if library is not None else _hit_texts(stating))
+    strict = analysis.strict_kinds
+    if strict and not any(states_kind(kind, topic, stating) for kind in strict):
+        return Verdict(NOT_STATED, not_stated_reason(analysis, topic, strict[0].what))
+    if analysis.yes_no and not strict and not decides(analysis, topic, stating):
+        return Verdict(NOT_STATED, not_stated_reason(analysis, topic, "这一点"))
+    return Verdict(ANSWERED)
 
 
-def _states_quantity(quantity: Quantity, terms: list[str], hits: list[Hit]) -> bool:
-    """Some sentence gives a number of the asked kind and names at least half of the question's terms.
+def not_stated_reason(analysis: QueryAnalysis, topic: _Topic, what: str) -> str:
+    """文件未明确规定…: the documents are on the topic (its three rarest words), but none states the fact asked."""
+    where = "、".join(analysis.regions) + "的文件" if analysis.regions else "现有文件"
+    rarest = sorted(topic.terms, key=lambda t: -topic.weights[t])[:3]
+    about = "、".join(t for t in topic.terms if t in rarest) or "该事项"
+    return f"文件未明确规定{what}：{where}中涉及{about}的条款，没有写明所问的{what}。相关条款列在下方，仅供参考。"
+
+
+def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
+    """Some sentence of the hits states a fact of that kind, in a context on the question's topic.
 
     A number anywhere is not enough: 每年引入1-2名学科带头人 gives a head count, but not of a class size.
     """
+    return any(
+        kind.states(sentence) and not is_framing(sentence) and topic.share_named(context) >= STATED_TERM_SHARE
+        for sentence, context in _sentences_in_context(hits)
+    )
+
+
+def decides(analysis: QueryAnalysis, topic: _Topic, hits: list[Hit]) -> bool:
+    """For a yes/no question: some sentence names what it asks whether (its predicate's words) on its topic."""
+    predicate = tuple(t for t in topic.terms if t in analysis.predicate)
+    if not predicate:
+        return True
+    return any(
+        topic.share_named(sentence, predicate) > 0 and topic.share_named(context) >= STATED_TERM_SHARE
+        for sentence, context in _sentences_in_context(hits)
+    )
+
+
+def _topic(analysis: QueryAnalysis, texts: tuple[str, ...]) -> _Topic:
+    """The question's content words some text uses, each weighed by its IDF over those texts."""
+    n = len(texts) or 1
+    weights = {}
+    for term in analysis.content_terms:
+        df = sum(1 for text in texts if names_term(text, term))
+        if df:
+            weights[term] = math.log(1 + n / df)
+    return _Topic(tuple(weights), weights)
+
+
+def _sentences_in_context(hits: list[Hit]) -> Iterator[tuple[str, str]]:
+    """Each sentence of the hits, with its context: the document's title, the clause's heading, the sentence
+    before it and itself.
+
+    Policy text names its topic once and goes on without it (在杨浦…4区先行试点 under a title on 学区化集团化办学).
+    """
     for hit in hits:
-        for sentence in split_sentences(normalize_for_match(hit.clause.text)):
-            if quantity.given.search(sentence):
-                named = sum(1 for term in terms if names_term(sentence, term))
-                if not terms or named / len(terms) >= QUANTITY_TERM_SHARE:
-                    return True
-    return False
+        previous = ""
+        heading = normalize_for_match(f"{hit.document.meta.title} {hit.clause.heading}").lower()
+        for sentence in split_sentences(normalize_for_match(hit.clause.text).lower()):
+            yield sentence, f"{heading} {previous} {sentence}"
+            previous = sentence
+
+
+def _hit_texts(hits: list[Hit]) -> tuple[str, ...]:
+    return tuple(normalize_for_match(h.clause.heading + h.clause.text).lower() for h in hits)
+
+
+_TEXTS: dict[tuple, tuple[str, ...]] = {}
+
+
+def library_texts(library) -> tuple[str, ...]:
+    """Every clause of the library (heading and text), normalized for matching; kept while the library is unchanged."""
+    key = tuple(sorted((d.doc_id, d.content_hash) for d in library.documents.values()))
+    if key not in _TEXTS:
+        _TEXTS.clear()
+        _TEXTS[key] = tuple(normalize_for_match(c.heading + c.text).lower() for c in library.clauses())
+    return _TEXTS[key]
 
 
 def _unknown_region(analysis: QueryAnalysis, library_regions: list[str]) -> Verdict:
     names = "、".join(analysis.unknown_regions)
     held = "、".join(library_regions) or "（无）"
-    return Verdict(True, f"文库中没有来自{names}的文件，不能用其他地区的规定代替作答。现有文件来自：{held}。")
+    return Verdict(REFUSED, f"文库中没有来自{names}的文件，不能用其他地区的规定代替作答。现有文件来自：{held}。")
 
 
 def province_fallback(analysis: QueryAnalysis, library_regions: list[str]) -> str | None:

@@ -104,15 +104,26 @@ class Answer:
     notice: str = ""  # e.g. LLM fell back to the extractive answer
     unsupported: tuple[str, ...] = ()  # LLM sentences whose citation does not support them
     mode: str = "extractive"
+    outcome: str = ""  # answered / not_stated / refused; left empty, it follows from abstained
+
+    def __post_init__(self) -> None:
+        if not self.outcome:
+            object.__setattr__(self, "outcome", "refused" if self.abstained else "answered")
+
+    @property
+    def not_stated(self) -> bool:
+        """The documents address the topic but do not state what was asked."""
+        return self.outcome == "not_stated"
 
     def to_json(self, qid: str | None = None) -> dict:
-        """The CLI/JSON contract: id, answer, abstained, citations (+ nearby, notice)."""
+        """The CLI/JSON contract: id, answer, abstained, outcome, citations (+ nearby, notice)."""
         return {
             "id": qid,
             "question": self.question,
             "resolved_question": self.resolved_question or self.question,
             "answer": self.answer,
             "abstained": self.abstained,
+            "outcome": self.outcome,
             "citations": [c.to_json() for c in self.citations],
             "nearby": [c.to_json() for c in self.nearby],
             "notice": self.notice,

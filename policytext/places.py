@@ -168,13 +168,15 @@ _NOT_A_PLACE = re.compile(
     r"兄弟|其他|其它|别的|周边|附近|相邻)"
 )
 
+_GENERIC_BEFORE_SUFFIX = "各本全我该此其每外邻"  # …从外县, …到本市: the word before the suffix is generic, no name
+
 
 def unlisted_places(text: str) -> list[str]:
     """Place names the gazetteer lacks, read from their suffix (绵阳市, 某某县), minus generic words (各市, 本市)."""
     found = []
     for match in _SUFFIXED_PLACE.finditer(text):
         stem = _LEADING_WORD.sub("", _NOT_IN_NAME.sub("", match.group(1)))
-        if len(stem) >= 2 and not _NOT_A_PLACE.match(stem):
+        if len(stem) >= 2 and not _NOT_A_PLACE.match(stem) and stem[-1] not in _GENERIC_BEFORE_SUFFIX:
             found.append(stem + match.group(2))
     return found
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from policytext.asks import BASIS_QUESTION, AnswerKind, asks_yes_no, count_patterns, kinds_asked, yes_no_predicate
 from policytext.dates import BRACKETED_YEAR_NUMBER, CN_DATE, YEAR
 from policytext.doctypes import ORGAN_AT_LINE_END
 from policytext.lexicon import MIN_SYNONYM_CHARS, glossary, longest_tokens, tokenize, words_of
@@ -21,22 +22,17 @@ COMPARATIVE = re.compile(r"各地|各省|各市|各文件|各份文件|各份|�
 # Words that ask rather than say what about; cut out before tokenising, so 哪些方面 still yields 方面.
 INTERROGATIVES = re.compile(
     r"哪几种|哪几个|哪几项|哪一天|哪一年|哪些|哪几|哪种|哪个|哪天|什么样的?|什么|怎么样|怎样|怎么|如何|多少|由谁|是谁|"
+    r"能不能|可不可以|会不会|要不要|需不需要|是不是|用不用|算不算|多久|多长时间|"
     r"是否|有没有|能否|可否|干啥|啥|吗|呢|几(?=[个所项次名类种条位批家年天周])"
 )
 # The answer is likely an enumeration (…、…、…).
 LIST_QUESTION = re.compile(r"哪些|哪几|什么内容|哪方面|几个方面")
 # Asks for the kinds or ways there are: the sibling items of the best clause answer it.
 KINDS_QUESTION = re.compile(r"哪几|几种|几类|几项|几个方面|哪些(?:种类|类型|形式|模式|方式|行动|途径|渠道)")
-# Asks what something is for: the sentence stating a purpose or an effect answers it.
-PURPOSE_QUESTION = re.compile(r"作用|目的|意义|好处|效果|为了什么|为什么")
-# A sentence that states a purpose or an effect (通过…实现…, 旨在, 从而).
-PURPOSE_SENTENCE = re.compile(r"通过.{2,40}?(?:实现|达到|促进|提高|提升|推动|带动)|旨在|为了|目的是|以便|从而")
 # Asks about the document itself (its 文号, title, issuer …): its front matter may answer.
 ABOUT_DOCUMENT = re.compile(r"文号|发文|印发|颁布|发布日期|印发日期|标题|名称|文件名|全称|哪个部门|机关|单位|征求意见")
 
-_MEASURE = "个所项次名类种条位批家"
-_NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)(?:\s*[—\-~至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
-_ASKED_COUNT = re.compile(rf"(?:几|多少)([{_MEASURE}])\s*([\u4e00-\u9fff]{{2}})")
+_DOCUMENT_FACT_KINDS = ("date", "body")  # asked of the document itself (印发日期, 发文机关): its metadata answers
 _ASKED_SHARE = re.compile(r"比例|比重|占比|百分之几|百分比|多少%|覆盖率")
 SHARE = r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百]+"  # how a share is written
 _ASKED_TIME = re.compile(r"哪一?年|哪个月|几月|什么时候|何时|截止|期限|时间表|时间节点")
@@ -59,44 +55,6 @@ ORDINAL_REFERENCE = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1
 ANAPHORA = re.compile(r"^(?:那么?|那个|这个|这些|那些|这|它|其|上述|以上|还有|另外|那边|该)")
 TRAILING_PARTICLES = re.compile(r"(?:呢|吗|么)?[?？。!！\s]*$")  # what a question ends with besides its words
 
-_NUMBER = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千万]+)\s*"
-_MONEY = r"(?:补贴|补助|津贴|工资|奖金|奖励金|经费|费用|交通费|生活费|钱)"
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """A kind of number a question can ask for, and how a sentence that gives one writes it."""
-
-    name: str
-    asked: re.Pattern
-    given: re.Pattern
-    what: str  # in a refusal: 没有条款给出…的具体{what}
-
-
-# Only kinds whose unit tells whether a sentence answers: 几个县 may be answered by 22%的县, so plain counts
-# are not among them; a sum of money, a head count or a duration must be stated with its unit.
-QUANTITIES = (
-    Quantity(
-        "amount",
-        re.compile(
-            r"多少(万?元|钱)|金额|具体.{0,4}标准|发放标准|每[月年人]多少|"
-            rf"{_MONEY}.{{0,6}}(?:多少|几)|(?:多少|几).{{0,6}}{_MONEY}"
-        ),
-        re.compile(_NUMBER + r"(?:万?元|块)"),
-        "金额或发放标准",
-    ),
-    Quantity(
-        "headcount", re.compile(r"(?:多少|几)(?:个)?(?:人|名)(?![员师])"), re.compile(_NUMBER + r"(?:人|名)"), "人数"
-    ),
-    Quantity(
-        "duration",
-        re.compile(r"多久|多长时间|多少(?:小时|分钟|天|周|年(?!级))|几(?:小时|分钟|天|周|年(?!级))"),  # not 几年级
-        re.compile(_NUMBER + r"(?:个)?(?:小时|分钟|天|周|星期|个?月|年|学期)"),
-        "时长",
-    ),
-)
-
-
 @dataclass(frozen=True)
 class QueryAnalysis:
     """What a question names and asks for; built once by ``analyze`` and passed along."""
@@ -115,9 +73,21 @@ class QueryAnalysis:
     answer_patterns: tuple[str, ...] = ()  # how the answer is worded: 4所新优质学校, a percentage, a year
     asks_for_list: bool = False  # 哪些/哪几…: the answer is likely an enumeration
     asks_for_kinds: bool = False  # 哪几种/哪些形式…: the sibling items of the best clause answer it
-    asks_for_purpose: bool = False  # 作用/目的/意义…
-    quantities: tuple[Quantity, ...] = ()  # sums, head counts, durations asked for: the answer must state one
+    kinds: tuple[AnswerKind, ...] = ()  # the kinds of fact asked for (a sum, a share, a deadline, a body …)
+    yes_no: bool = False  # 能不能/是否/会不会 …: the clause that decides it leads
+    predicate: str = ""  # what a yes/no question asks whether (派老师来上课)
+    asks_for_basis: bool = False  # 依据/背景…: framing sentences (为贯彻…, 根据…) may lead
     words: tuple[str, ...] = ()  # search tokens of the question without its regions and interrogatives
+
+    @property
+    def asks_for_purpose(self) -> bool:
+        """作用/目的/意义…: the sentence stating a purpose or an effect answers it."""
+        return any(k.name == "purpose" for k in self.kinds)
+
+    @property
+    def strict_kinds(self) -> tuple[AnswerKind, ...]:
+        """The kinds asked for that a sentence must state for the question to count as answered."""
+        return tuple(k for k in self.kinds if k.strict)
 
     @property
     def content_terms(self) -> list[str]:
@@ -149,8 +119,10 @@ def analyze(question: str, known_regions: Collection[str] = ()) -> QueryAnalysis
         answer_patterns=answer_patterns(question, facts),
         asks_for_list=bool(LIST_QUESTION.search(question)),
         asks_for_kinds=bool(KINDS_QUESTION.search(question)),
-        asks_for_purpose=bool(PURPOSE_QUESTION.search(question)),
-        quantities=tuple(q for q in QUANTITIES if q.asked.search(question)),
+        kinds=tuple(k for k in kinds_asked(question) if not (facts and k.name in _DOCUMENT_FACT_KINDS)),
+        yes_no=asks_yes_no(question),
+        predicate=yes_no_predicate(question) if asks_yes_no(question) else "",
+        asks_for_basis=bool(BASIS_QUESTION.search(question)),
         words=tuple(tokenize(strip_framing(question, forms))),
     )
 
@@ -173,13 +145,6 @@ def answer_patterns(question: str, facts: tuple[str, ...] = ()) -> tuple[str, ..
     if _ASKED_TIME.search(question) and not facts:
         patterns.append(TIME)
     return tuple(patterns)
-
-
-def count_patterns(question: str) -> tuple[str, ...]:
-    """Regexes for the answer to a 'how many' question: 几所新优质学校 -> a numeral + 所新优 (4所新优质学校)."""
-    return tuple(
-        _NUMERAL + re.escape(measure) + r"\s*" + re.escape(noun) for measure, noun in _ASKED_COUNT.findall(question)
-    )
 
 
 def document_facts(question: str) -> tuple[str, ...]:

@@ -42,6 +42,14 @@ from policytext.places import (
     region_named,
     unlisted_places,
 )
+from policytext.asks import (
+    KINDS,
+    asks_yes_no,
+    is_framing,
+    kinds_asked,
+    names_a_school,
+    yes_no_predicate,
+)
 from policytext.question import (
     ABOUT_DOCUMENT,
     ANAPHORA,
@@ -50,9 +58,6 @@ from policytext.question import (
     KINDS_QUESTION,
     LIST_QUESTION,
     ORDINAL_REFERENCE,
-    PURPOSE_QUESTION,
-    PURPOSE_SENTENCE,
-    QUANTITIES,
     analyze,
     answer_patterns,
     core_topic,
@@ -344,7 +349,7 @@ def test_longest_tokens_and_parts():
         (COMPARATIVE, ["各地怎么安排经费", "几个文件分别怎么说", "对比一下两地"], ["学区怎样划分", "地方财政怎么投入"]),
         (LIST_QUESTION, ["有哪些要求", "包括什么内容", "从哪方面考核"], ["由谁负责", "什么时候开始"]),
         (KINDS_QUESTION, ["有哪几种模式", "分几类", "有哪些形式"], ["有哪些要求", "怎么考核"]),
-        (PURPOSE_QUESTION, ["这样做有什么作用", "目的是什么", "为什么要轮岗"], ["怎么轮岗", "轮岗多久"]),
+        (KINDS["purpose"].asked, ["这样做有什么作用", "目的是什么", "为什么要轮岗"], ["怎么轮岗", "轮岗多久"]),
         (ABOUT_DOCUMENT, ["文号是多少", "哪个部门印发的", "这份文件标题是什么"], ["教师怎么交流", "经费从哪来"]),
     ],
 )
@@ -359,7 +364,7 @@ def test_what_a_question_asks(pattern, positive, negative):
      ("各校要按时报送材料。", False), ("建立学区长联席会议制度。", False)],
 )  # fmt: skip
 def test_purpose_sentences(sentence, states):
-    assert bool(PURPOSE_SENTENCE.search(sentence)) is states
+    assert KINDS["purpose"].states(sentence) is states
 
 
 @pytest.mark.parametrize(
@@ -392,21 +397,85 @@ def test_document_fact_answers():
     assert DOCUMENT_FACT_ANSWERS["issuer"].search("山西省教育厅\n") and not DOCUMENT_FACT_ANSWERS["issuer"].search("教育厅要")
 
 
-QUANTITY = {q.name: q for q in QUANTITIES}
-
-
 @pytest.mark.parametrize(
     ("kind", "asked", "not_asked", "given", "not_given"),
     [
-        ("amount", ["每月补贴多少钱", "发放标准是什么", "给多少万元"], ["补贴由谁发", "经费怎么保障"], "每人每月500元", "给予适当补贴"),
-        ("headcount", ["派几名教师", "要多少人", "几名人员"], ["有多少名师工作室", "多少所学校"], "选派3名骨干", "选派骨干"),
-        ("duration", ["交流多久", "任期几年", "多长时间"], ["几年级学生", "什么时候"], "交流期限为3年", "交流一段时间"),
+        ("amount", ["每月补贴多少钱", "发放标准是什么", "给多少万元", "每年发多少绩效奖励"], ["补贴由谁发", "经费怎么保障"],
+         "每人每月500元", "给予适当补贴"),
+        ("count", ["要派几名教师", "至少要有几所成员学校", "一共几个集团"], ["有多少名师工作室", "从哪几个方面考核", "几年级"],
+         "选派3名骨干教师", "选派骨干教师"),
+        ("share", ["覆盖面要达到多大比例", "满意度要达到多少", "占比多少"], ["覆盖哪些学校", "怎么提高满意度"],
+         "覆盖60%以上的学校", "逐步扩大覆盖面"),
+        ("duration", ["交流多久", "任期几年", "多长时间"], ["几年级学生", "什么时候"], "交流期限为3年", "自2018年起交流"),
+        ("date", ["什么时候报送", "哪一年之前完成", "截止日期是哪天"], ["报给谁", "要多久"], "2016年2月底前报送",
+         "于2014年--月--日前报送"),
+        ("body", ["由哪个部门牵头", "要交给谁", "谁来负责"], ["怎么交流", "要交什么材料"], "由县教育局负责组织实施",
+         "加强交流合作"),
+        ("named", ["有哪些学校参加", "在哪几个区试点", "名单有吗"], ["有哪些要求", "有哪几种模式"], "在杨浦、徐汇、闸北4区先行试点",
+         "组织优质学校结对帮扶农村学校"),
+        ("penalty", ["考核不达标会怎样", "会被问责吗", "有什么处罚"], ["有什么奖励", "怎么考核"], "对工作不力的追究责任",
+         "定期开展考核"),
+        ("reward", ["做得好有什么奖励", "有没有好处", "评职称会倾斜吗"], ["不达标怎么办", "怎么评职称"], "对成效突出的学校表彰奖励",
+         "开展评估"),
+        ("procedure", ["要走什么流程", "怎么申请加入", "需要审批吗"], ["为什么要加入", "加入以后做什么"], "报当地人民政府批准后实施",
+         "积极推进改革"),
+        ("criteria", ["按什么标准认定", "够什么条件才能当", "任职条件是什么"], ["认定结果怎么用", "认定以后做什么"],
+         "具备条件的学校可以申请", "积极推进改革"),
     ],
 )  # fmt: skip
-def test_quantities(kind, asked, not_asked, given, not_given):
-    q = QUANTITY[kind]
-    assert all(q.asked.search(x) for x in asked) and not any(q.asked.search(x) for x in not_asked)
-    assert q.given.search(given) and not q.given.search(not_given)
+def test_answer_kinds(kind, asked, not_asked, given, not_given):
+    k = KINDS[kind]
+    assert all(k.asked.search(x) for x in asked), [x for x in asked if not k.asked.search(x)]
+    assert not any(k.asked.search(x) for x in not_asked), [x for x in not_asked if k.asked.search(x)]
+    assert k.strict and k.states(given) and not k.states(not_given)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "counts"),
+    [("派几名骨干教师?", "选派3名骨干教师到成员学校", True), ("派几名骨干教师?", "至少派出1名中层干部", False),
+     ("最少派几个中层干部?", "至少派出1名中层或后备干部", True), ("几所学校?", "以一所优质学校为龙头", False),
+     ("几所学校?", "捆绑对应若干所学校", False), ("引进几个学科带头人?", "每年引入1-2名省级学科带头人", True)],
+)  # fmt: skip
+def test_a_count_is_of_what_the_question_counts(question, sentence, counts):
+    (count,) = [k for k in kinds_asked(question) if k.name == "count"]
+    assert count.states(sentence) is counts
+
+
+@pytest.mark.parametrize(
+    ("question", "yes_no", "predicate"),
+    [("结对以后城里学校会派老师来上课吗?", True, "派老师来上课"), ("给不给发交通补贴?", True, "发交通补贴"),
+     ("是否需要审批?", True, "需要审批"), ("能不能连着干三届?", True, "连着干三届"),
+     ("可不可以从外县引进老师?", True, "从外县引进老师"), ("挂职结束以后要交什么材料吗?", False, ""),
+     ("学区怎么划分?", False, ""), ("哪些学校要参加?", False, "")],
+)  # fmt: skip
+def test_yes_no_questions_and_what_they_ask_whether(question, yes_no, predicate):
+    assert asks_yes_no(question) is yes_no
+    assert (yes_no_predicate(question) if yes_no else "") == predicate
+
+
+def test_a_number_inside_a_yes_no_question_is_no_quantity_asked():
+    assert [k.name for k in kinds_asked("能不能跟附近几所小学一起组一个学区?")] == []
+    assert [k.name for k in kinds_asked("会被问责吗?")] == ["penalty"], "a yes/no question still asks for its kind"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "framing"),
+    [("为深入贯彻落实全国教育大会精神,现提出如下意见。", True), ("推进学区化办学是深化综合改革的重要举措。", True),
+     ("各地要高度重视,加强领导。", True), ("深入贯彻落实党的十八大精神,以促进均衡发展为宗旨。", True),
+     ("到2017年底,覆盖全市50%的学校。", False), ("各校要选派骨干教师到成员学校任教。", False),
+     ("根据学校分布合理组建学区。", False)],
+)  # fmt: skip
+def test_framing_sentences(sentence, framing):
+    assert is_framing(sentence) is framing
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [("长春市第二实验中学与东站小学组成联盟", True), ("2015年完成长江小学异地建设", True),
+     ("以优质学校为龙头组建集团", False), ("合理组建结对帮扶学校", False), ("建设一所九年一贯制学校", False)],
+)  # fmt: skip
+def test_a_named_school(sentence, named):
+    assert names_a_school(sentence) is named
 
 
 def test_variants_stand_for_their_term_but_short_ones_only_as_words():

@@ -1,0 +1,282 @@
+"""What kind of fact a question asks for, and how a sentence of a policy text states that kind of fact.
+
+Each ``AnswerKind`` pairs the question wordings that ask for it with the sentence wordings that state it.
+A *strict* kind is one whose statement is recognisable from the sentence alone (a sum is written with 元,
+a share with %, a deadline with a year or month): when no sentence on the question's topic states it, the
+documents address the topic but do not state what was asked ("not stated"). The other kinds (a
+definition, a purpose, a target …) only decide which sentence leads the answer.
+
+Framing sentences (为贯彻…, 现就…提出如下意见, …是…的重要举措, 各地要高度重视) state no provision of their
+own; they never lead an answer unless the question asks for a purpose or a basis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from policytext.places import find_places
+
+_NUMBER = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千万半]+)\s*"
+# A count: a numeral other than a lone 一 (一所优质学校 is "a school"), or a range (2—3所).
+_COUNT_NUMERAL = (
+    r"(?:\d+(?:\.\d+)?|[二两三四五六七八九十百千万][一二两三四五六七八九十百千万]*|一[一二两三四五六七八九十百千万]+)"
+    r"(?:\s*[—\-~至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
+)
+_ANY_NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)(?:\s*[—\-~至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
+_MEASURES = "个所项次名类种条位批家节门"
+_ASKED_COUNT = re.compile(rf"(?<!哪)(?:几|多少)([{_MEASURES}])\s*([\u4e00-\u9fff]{{2}})")
+_PLACES_OR_SCHOOLS = re.compile(r"县|区|市|乡|镇|学校|校")  # counted as a share too: 80%以上的县
+# A duration: a small number of years, months … (2018年 is a year, not a duration).
+_DURATION = r"(?<![\d])(?:\d{1,2}|[一二两三四五六七八九十半]+)\s*(?:个)?(?:小时|分钟|天|周|星期|个?月|年|学期|学年)"
+_SHARE = r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百]+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+|半数|一半|全覆盖"
+# A year or month that is written out (2014年--月--日 is a blank left in a draft, no date).
+_DATE = re.compile(r"(?:19|20)\d{2}\s*年(?![-－—_×xX\s]{2})|\d{1,2}\s*月(?:底|末|份|\d)|[一二三四五六七八九十]+月|年底|年末|学年末|学期末|每年|每学年|每学期")
+_MONEY = r"(?:补贴|补助|津贴|工资|奖金|奖励金|绩效|经费|资金|费用|交通费|生活费|钱|报酬|待遇)"
+# A body that can be responsible for something: organs, offices, schools and their heads.
+_BODY = (
+    r"(?:教育局|教育厅|教委|教育委员会|教育行政部门|教育部门|教育主管部门|人民政府|政府|财政|人社|人力资源|编办|机构编制|"
+    r"发改|督导|教研|教科院|教科所|科学研究院|研究院|研究所|普教所|进修学校|进修院校|高校|大学|师范|部门|委员会|领导小组|"
+    r"办公室|中心校|龙头学校|牵头学校|核心校|学区长|集团|理事会|校长|书记|学校|科)"
+)
+_RESPONSIBLE = r"(?:负责|牵头|承担|主管|统筹|组织|审核|审批|认定|报送|上报|报|提交|交|制定|由|落实|指导|监督|考核|建立|成立|设立|提供)"
+# Nouns that qualify schools in general (优质学校, 成员学校) rather than name one.
+_GENERIC_SCHOOL = re.compile(
+    r"(?:优质|薄弱|农村|乡村|城区|城镇|城市|成员|龙头|牵头|核心|新建|新优质|中小|义务教育|民办|公办|有关|相关|帮扶|结对|"
+    r"集团|联盟|学区|各|所有|每|一所|若干|其他|所在|本|该|这些|分|母体|示范|特色|品牌|试点|寄宿制|九年一贯制|完全|普通|"
+    r"初级|高级|小|大|好|名|弱|强|村|城|乡镇|县域|县城|辖区|属地|对口|支援|受援|托管|委托|高等|职业|中等|师范|业余|家门口的好|"
+    r"被帮扶|附属|同类|同级|两|多|一贯制|中心|完小|外|本部|这所|那所|各类|城乡|市区|郊区)(?:小学|中学|学校)$"
+)
+_NOT_IN_SCHOOL_NAME = re.compile(r"[的和与及、或等为对在把被向从建以将到了,，。；;：:（）()“”\s]")  # a name starts after these
+_SCHOOL_NAME = re.compile(r"([\u4e00-\u9fff\d]{2,14}?)(?:小学|中学|学校)")
+_TITLE = re.compile(r"《[^》]*》")
+
+
+@dataclass(frozen=True)
+class AnswerKind:
+    """A kind of fact: how a question asks for it, how a sentence states it, and what it is called."""
+
+    name: str
+    asked: re.Pattern
+    states: Callable[[str], bool]
+    what: str  # its name in a "not stated" sentence: 文件未明确规定…的{what}
+    strict: bool = True  # no sentence stating it means the question is not answered
+    quantity: bool = False  # a number; inside a yes/no question it is a given, not asked (能不能跟几所小学…)
+
+
+def _pattern(regex: str | re.Pattern) -> Callable[[str], bool]:
+    compiled = re.compile(regex)
+    return lambda sentence: bool(compiled.search(sentence))
+
+
+def names_a_school(sentence: str) -> bool:
+    """A sentence naming a particular school (长春市第二实验中学), not schools in general (优质学校)."""
+    for match in _SCHOOL_NAME.finditer(_TITLE.sub("", sentence)):
+        stem = _NOT_IN_SCHOOL_NAME.split(match.group(1))[-1]
+        if len(stem) >= 2 and not _GENERIC_SCHOOL.search(stem + match.group(0)[len(match.group(1)):]):
+            return True
+    return False
+
+
+def names_schools_or_places(sentence: str) -> bool:
+    """A sentence naming a particular school, or listing regions (two or more, outside document titles)."""
+    return names_a_school(sentence) or len(set(find_places(_TITLE.sub("", sentence)).all)) >= 2
+
+
+def count_patterns(question: str) -> tuple[str, ...]:
+    """Regexes for the answer to a 'how many' question: 几所新优质学校 -> a numeral + 所新优 (4所新优质学校)."""
+    return tuple(
+        _ANY_NUMERAL + re.escape(measure) + r"\s*" + re.escape(noun) for measure, noun in _ASKED_COUNT.findall(question)
+    )
+
+
+def _measure_of(measure: str) -> str:
+    """The measures a count may be written with: 个 stands for any; 名/位/人 count people alike."""
+    if measure == "个":
+        return f"[{_MEASURES}人]"
+    return "[名位人]" if measure in "名位人" else re.escape(measure)
+
+
+def _states_count_of(question: str) -> Callable[[str], bool]:
+    """A count of what the question counts: 几名骨干教师 -> 3名骨干 (a lone 一 is an article, 若干 no count)."""
+    asked = _ASKED_COUNT.findall(question)
+    share = re.compile(_SHARE) if _PLACES_OR_SCHOOLS.search(question) else None
+    if not asked:
+        generic = re.compile(rf"{_COUNT_NUMERAL}[{_MEASURES}人]")
+        return lambda sentence: bool(generic.search(sentence) or (share and share.search(sentence)))
+    patterns = [re.compile(_COUNT_NUMERAL + _measure_of(m) + r"\s*[\u4e00-\u9fff]{0,4}?" + re.escape(n)) for m, n in asked]
+    return lambda sentence: any(p.search(sentence) for p in patterns) or bool(share and share.search(sentence))
+
+
+def _count_of(question: str, count: AnswerKind) -> AnswerKind:
+    """The count kind for this question: stated by a count of what it counts; of people, named 人数."""
+    people = re.search(r"(?:几|多少)(?:个)?(?:人|名(?![师校])|位)", question)
+    return replace(count, states=_states_count_of(question), what="人数" if people else count.what)
+
+
+ANSWER_KINDS = (
+    AnswerKind(
+        "amount",
+        re.compile(
+            rf"多少(?:万?元|钱)|金额|(?:发|给|补|奖|拨|出|配套)多少|{_MONEY}.{{0,6}}(?:多少|几)|(?:多少|几).{{0,6}}{_MONEY}|"
+            r"(?:发放|补助|补贴|奖励)标准|每[月年人].{0,4}多少"
+        ),
+        _pattern(_NUMBER + r"(?:万?元|块)"),
+        "金额或标准",
+        quantity=True,
+    ),
+    AnswerKind(
+        "count",
+        re.compile(
+            r"(?<!哪)(?:几|多少)(?:个(?!方面)|所|名(?![师校])|人|项|条|位|批|家|次|节|门)|至少(?:要|得|需要)?(?:有)?几|"
+            r"多少(?:县|区|市|乡镇|学校)"
+        ),
+        _pattern(rf"{_COUNT_NUMERAL}[{_MEASURES}人]"),
+        "数量",
+        quantity=True,
+    ),
+    AnswerKind(
+        "share",
+        re.compile(r"比例|比重|占比|百分之几|百分之多少|百分比|多少%|覆盖率|几成|占多少|多大比|[率度](?:要|要求|需要|得)?(?:达到)?多少"),
+        _pattern(_SHARE),
+        "比例",
+        quantity=True,
+    ),
+    AnswerKind(
+        "duration",
+        re.compile(r"多久|多长时间|多长|多少(?:小时|分钟|天|周|个?月|年(?!级))|几(?:小时|分钟|天|周|个月|年(?!级))|任期|期限"),
+        _pattern(_DURATION),
+        "时长或期限",
+        quantity=True,
+    ),
+    AnswerKind(
+        "date",
+        re.compile(r"什么时候|何时|哪一?年|哪个月|几月|几号|截止|截至|时间节点|时间表|之前要|以前要|前要完成|最晚|最迟|多会儿|啥时候"),
+        _pattern(_DATE),
+        "时间",
+    ),
+    AnswerKind(
+        "body",
+        re.compile(r"谁|哪(?:个|些|一)?[\u4e00-\u9fff]{0,2}(?:部门|单位|机构|机关|科|处|室|股|中心)|什么(?:部门|单位|机构)|哪家|哪一级|哪级|"
+            r"由哪|找哪|归哪|报哪|交哪|哪里|责任主体"),
+        _pattern(rf"{_BODY}.{{0,20}}{_RESPONSIBLE}|{_RESPONSIBLE}.{{0,6}}{_BODY}|责任单位|牵头单位"),
+        "责任部门或人员",
+    ),
+    AnswerKind(
+        "named",
+        re.compile(
+            r"哪(?:些|几个?|几所|个|所)(?:学校|小学|中学|区县?|县|市|州|地方|地区|省|学区|集团)|哪几所|哪所|名单|叫什么|名称是"
+        ),
+        names_schools_or_places,
+        "具体名单",
+    ),
+    AnswerKind(
+        "penalty",
+        re.compile(r"惩罚|处罚|处分|问责|追责|追究|后果|会怎么样|会怎样|怎么处理|如何处理|不合格|不达标|没达标|没完成|完不成|做不好|扣分"),
+        _pattern(r"问责|追究|通报|约谈|一票否决|扣减|扣发|取消|责令|整改|处分|处理|降低|撤销|减少|不得|限期"),
+        "处理办法",
+    ),
+    AnswerKind(
+        "reward",
+        re.compile(r"奖励|奖惩|表彰|激励|好处|鼓励措施|奖金|奖补|优待|照顾|倾斜"),
+        _pattern(r"奖励|表彰|奖惩|奖补|以奖代补|评优|评先|优先|激励|倾斜|嘉奖"),
+        "奖励办法",
+    ),
+    AnswerKind(
+        "procedure",
+        re.compile(r"怎么申请|如何申请|申报|流程|程序|步骤|手续|怎么报|如何报|审批|备案|办理|走什么|怎么加入|如何加入|怎么退出"),
+        _pattern(r"申报|申请|审批|审核|备案|报送|上报|提交|程序|公示|遴选|评审|认定|批准|同意|报.{0,6}(?:部门|教育局|审定)"),
+        "办理程序",
+    ),
+    AnswerKind(
+        "criteria",
+        re.compile(r"什么标准|什么条件|哪些条件|够什么|认定标准|怎么认定|如何认定|怎样认定|任职条件|资格|门槛|评定标准"),
+        _pattern(r"标准|条件|具备|符合|资格|认定为|评定为|达到"),
+        "认定标准或条件",
+    ),
+    AnswerKind(
+        "definition",
+        re.compile(r"什么是|什么叫|是什么意思|啥意思|什么意思|指什么|指的是|何谓|含义|定义|是怎么回事|是啥"),
+        _pattern(r"是指|指的是|即|就是|是以|以.{2,20}为(?:龙头|核心|基础|纽带|单位)|由.{2,20}组成"),
+        "定义",
+        strict=False,
+    ),
+    AnswerKind(
+        "purpose",
+        re.compile(r"作用|目的|意义|效果|为了什么|为什么|为啥"),
+        _pattern(r"通过.{2,40}?(?:实现|达到|促进|提高|提升|推动|带动)|旨在|为了|目的是|以便|从而|有利于|有助于"),
+        "目的",
+        strict=False,
+    ),
+    AnswerKind(
+        "target",
+        re.compile(r"目标|指标|要达到|达到什么|要实现"),
+        _pattern(r"(?:到|至)\s*(?:19|20)\d{2}\s*年|\d+(?:\.\d+)?\s*%|达到|覆盖|实现|基本形成|形成"),
+        "目标",
+        strict=False,
+    ),
+)
+KINDS = {kind.name: kind for kind in ANSWER_KINDS}
+
+# A-not-A (给不给, 发没发), or a modal …吗 question: asks whether.
+_A_NOT_A = r"([\u4e00-\u9fff])[不没]\1"
+YES_NO_QUESTION = re.compile(
+    rf"{_A_NOT_A}|能否|可否|是否|有没有|需不需要|允不允许|可不可以|"
+    r"(?:能|可以|会|要|需要|必须|得|允许|应该|应当|算|有|用|让|给)[^?？]{1,24}[吗么][?？]?\s*$"
+)
+# A question word: a …吗 question holding one asks for that (要交什么材料吗?), not whether.
+_WH_WORD = re.compile(r"什么|哪|谁|多少|几|怎么|怎样|如何|啥")
+_MODAL = re.compile(
+    rf"可不可以|需不需要|允不允许|{_A_NOT_A}|能否|可否|是否|有没有|可以|能|会|需要|必须|允许|应该|应当|要|得|让|给"
+)
+# Framing: a sentence that introduces, motivates or exhorts rather than provides.
+FRAMING_SENTENCE = re.compile(
+    r"^(?:(?:深入|认真|全面)贯彻|以.{2,40}为指导|坚持以.{2,30}为|为(?:了)?(?:深入)?(?:贯彻|落实|进一步|推进|加快|促进|深化|全面)|"
+    r"根据.{2,60}(?:精神|要求|规定|意见|通知)|按照.{2,60}(?:精神|要求|部署)|"
+    r"现(?:就|将|提出|制定)|特制定|制定本|结合.{2,30}实际,?(?:特|现)|经研究)|"
+    r"(?:是|为).{2,60}的(?:重要举措|重要途径|重要手段|有效途径|重大举措|必然要求|重要内容|关键)|"
+    r"提出(?:如下|以下)|特制定本|[如以]下(?:意见|指导意见|方案|通知|实施意见)|高度重视|充分认识|切实增强|统一思想|提高认识"
+)
+# A question asking on what grounds: framing sentences (为贯彻…, 根据…) answer it.
+BASIS_QUESTION = re.compile(r"依据|根据什么|出台背景|背景|为什么出台|政策来源")
+
+
+def kinds_asked(question: str) -> tuple[AnswerKind, ...]:
+    """The kinds of fact a question asks for, in table order (none: it asks for provisions in general).
+
+    A count is of what the question counts (几名骨干教师: a number of 骨干…, not any number); in a yes/no
+    question a number is part of what is asked whether, not the thing asked for.
+    """
+    yes_no = asks_yes_no(question)
+    kinds = []
+    for kind in ANSWER_KINDS:
+        if not kind.asked.search(question) or (yes_no and kind.quantity):
+            continue
+        kinds.append(_count_of(question, kind) if kind.name == "count" else kind)
+    return tuple(kinds)
+
+
+def is_framing(sentence: str) -> bool:
+    """A sentence that frames (为贯彻…, 现就…提出如下意见, …是…的重要举措, 各地要高度重视) instead of providing."""
+    return bool(FRAMING_SENTENCE.search(sentence.strip()))
+
+
+def asks_yes_no(question: str) -> bool:
+    """能不能/是否/会不会/给不给/有没有 …, or a 可以…吗 question without a question word in its last part."""
+    match = YES_NO_QUESTION.search(question.strip())
+    if not match:
+        return False
+    if match.group(0).endswith(("吗", "么", "吗?", "吗？", "么?", "么？")) and not match.group(1):
+        return not _WH_WORD.search(re.split(r"[,，;；?？]", question.strip().rstrip("?？ "))[-1])
+    return True
+
+
+def yes_no_predicate(question: str) -> str:
+    """What a yes/no question asks whether (会派老师来上课吗 -> 派老师来上课): the words after its last modal."""
+    text = re.sub(r"[吗么呢]?[?？。!！\s]*$", "", question.strip())
+    clause = re.split(r"[,，;；?？]", text)[-1]
+    matches = list(_MODAL.finditer(clause))
+    if not matches:
+        return ""
+    return clause[matches[0].end():].strip() or clause

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.evidence import Verdict, judge, province_fallback
-from assistant.followup import resolve
+from assistant.followup import Resolved, resolve
 from assistant.types import Answer, Citation, Turn
 from policytext.dates import chinese_date
 from policytext.numbering import is_outline_level, numbering_level, strip_number
@@ -29,6 +29,7 @@ KIND_FIT = 2.0  # a sentence stating the kind of fact asked (a sum, a share, a d
 FRAMING_WEIGHT = 0.1  # a framing sentence (为贯彻…, 现就…提出如下意见) answers only a question on purpose or basis
 PREDICATE_WEIGHT = 2.0  # for a yes/no question, the words of what it asks whether count this much more
 RELATED_SHARE = 0.6  # clauses scoring below this share of the best one are not drawn on
+NOTHING_MORE = "文件中没有更多与此相关的规定：上面的回答已列出检索到的条款。"
 _FACT_NAMES = {"number": "文号", "date": "印发日期", "issuer": "发文机关"}
 
 
@@ -50,8 +51,8 @@ def ask(
     """Answer a question from the library with [n] citations, or refuse and show the closest clauses."""
     settings = settings or retriever.settings
     resolved = resolve(question, history)
-    filters = _with_citation_scope(filters, resolved.citation)
-    analysis = retriever.analyze(resolved.text)
+    filters = _with_conversation_scope(filters, resolved)
+    analysis = retriever.analyze(resolved.text, asked_by=resolved.asks)
     scope_note = ""
     if (province := province_fallback(analysis, retriever.regions())) and not analysis.regions:
         filters = replace(filters or SearchFilters(), regions=(province,))
@@ -68,7 +69,7 @@ def ask(
         answer = document_fact_answer(question, resolved.text, hits[0], analysis.document_facts)
     else:
         items = sibling_items(hits[0]) if _lists_kinds(analysis) else []
-        answer = compose(question, analysis, hits, scope_note, items)
+        answer = compose(question, analysis, hits, scope_note, items, given=resolved.exclude)
     if answer.abstained or settings.answer_mode != "llm" or not settings.llm_configured:
         if on_token:
             on_token(answer.answer)
@@ -79,7 +80,12 @@ def ask(
 
 
 def compose(
-    question: str, analysis: QueryAnalysis, hits: list[Hit], note: str = "", items: list[Hit] | None = None
+    question: str,
+    analysis: QueryAnalysis,
+    hits: list[Hit],
+    note: str = "",
+    items: list[Hit] | None = None,
+    given: Sequence[str] = (),
 ) -> Answer:
     """The extractive answer: the most direct sentence first, the rest grouped by document, each with [n].
 
@@ -88,8 +94,13 @@ def compose(
     """
     comparative = analysis.comparative
     top = hits[0].score if hits else 0.0
-    context = [h for h in hits[:CONTEXT_CLAUSES] if comparative or h.score >= RELATED_SHARE * top]
-    sentences = _ranked_sentences(analysis, context)
+    if given:  # 还有呢?: any clause of the search may hold what was not yet said
+        context = list(hits)
+    else:
+        context = [h for h in hits[:CONTEXT_CLAUSES] if comparative or h.score >= RELATED_SHARE * top]
+    sentences = [s for s in _ranked_sentences(analysis, context) if not _already_given(s.text, given)]
+    if not sentences and given:
+        return Answer(question, NOTHING_MORE, True, (), resolved_question=analysis.text, outcome="not_stated")
     chosen = _choose(sentences, analysis, context[0] if context else None)
     if analysis.asks_for_purpose and not comparative:
         chosen += _purpose_sentence(sentences, chosen)
@@ -174,11 +185,19 @@ def _refusal(question: str, resolved: str, verdict: Verdict, hits: list[Hit]) ->
     return Answer(question, verdict.reason, True, (), nearby, resolved_question=resolved, outcome=verdict.outcome)
 
 
-def _with_citation_scope(filters: SearchFilters | None, citation: Citation | None) -> SearchFilters | None:
-    """A 第N条 follow-up searches the document of the clause it points at."""
-    if citation is None:
+def _already_given(text: str, given: Sequence[str]) -> bool:
+    return any(text in g for g in given)
+
+
+def _with_conversation_scope(filters: SearchFilters | None, resolved: Resolved) -> SearchFilters | None:
+    """A 第N条 follow-up searches the document it points at; a fragment or 还有呢 those of the last answer.
+
+    Filters the user set in the sidebar win: the conversation's scope narrows only an unfiltered search.
+    """
+    doc_ids = (resolved.citation.doc_id,) if resolved.citation else resolved.doc_ids
+    if not doc_ids or (filters is not None and not filters.empty):
         return filters
-    return replace(filters or SearchFilters(), doc_ids=(citation.doc_id,))
+    return replace(filters or SearchFilters(), doc_ids=doc_ids)
 
 
 def _ranked_sentences(analysis: QueryAnalysis, hits: list[Hit]) -> list[_Sentence]:
@@ -210,9 +229,11 @@ def _ranked_sentences(analysis: QueryAnalysis, hits: list[Hit]) -> list[_Sentenc
 
 
 def _term_weights(analysis: QueryAnalysis) -> dict[str, float]:
-    """Each question word weighs its length; a yes/no question's predicate words PREDICATE_WEIGHT times that."""
-    predicate = analysis.predicate
-    return {t: len(t) * (PREDICATE_WEIGHT if predicate and t in predicate else 1.0) for t in set(analysis.words)}
+    """Each question word weighs its length; PREDICATE_WEIGHT times that for a yes/no question's predicate
+    words and a follow-up's own words (they say what is asked; the rest is the topic leaned on)."""
+    predicate, asked = analysis.predicate, set(analysis.asked_words)
+    stressed = {t for t in analysis.words if (predicate and t in predicate) or t in asked}
+    return {t: len(t) * (PREDICATE_WEIGHT if t in stressed else 1.0) for t in set(analysis.words)}
 
 
 def _fit(analysis: QueryAnalysis, text: str, hit: Hit) -> float:

@@ -49,6 +49,7 @@ class _Topic:
 
     terms: tuple[str, ...]
     weights: dict[str, float]
+    asked: tuple[str, ...] = ()  # a follow-up's own words: a stating sentence must name one of them
 
     def share_named(self, text: str, terms: tuple[str, ...] | None = None) -> float:
         """Share of the terms' weight the text names (1.0 when there are none)."""
@@ -88,8 +89,12 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
 
     A number anywhere is not enough: 每年引入1-2名学科带头人 gives a head count, but not of a class size.
     """
+    asked = tuple(t for t in topic.terms if t in topic.asked)
     return any(
-        kind.states(sentence) and not is_framing(sentence) and topic.share_named(context) >= STATED_TERM_SHARE
+        kind.states(sentence)
+        and not is_framing(sentence)
+        and topic.share_named(context) >= STATED_TERM_SHARE
+        and (not asked or topic.share_named(sentence, asked) > 0)
         for sentence, context in _sentences_in_context(hits)
     )
 
@@ -109,11 +114,11 @@ def _topic(analysis: QueryAnalysis, texts: tuple[str, ...]) -> _Topic:
     """The question's content words some text uses, each weighed by its IDF over those texts."""
     n = len(texts) or 1
     weights = {}
-    for term in analysis.content_terms:
+    for term in dict.fromkeys([*analysis.topic_terms, *analysis.asked_terms]):
         df = sum(1 for text in texts if names_term(text, term))
         if df:
             weights[term] = math.log(1 + n / df)
-    return _Topic(tuple(weights), weights)
+    return _Topic(tuple(weights), weights, tuple(t for t in analysis.asked_terms if t in weights))
 
 
 def _sentences_in_context(hits: list[Hit]) -> Iterator[tuple[str, str]]:

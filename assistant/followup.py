@@ -1,74 +1,156 @@
-"""Resolve a follow-up question (那上海呢? / 这个有时间要求吗? / 第二条具体怎么做?) against the conversation."""
+"""Read a follow-up (那上海呢? / 还有呢? / 要交给谁? / 第二条具体怎么做?) against the conversation.
+
+A follow-up is read one of these ways, and the reading is kept so the app can show it (理解为：…):
+- *ordinal*: 第二条… points at an item of the previous answer; its document is searched;
+- *region*: it names another region or document and nothing else new (二道区的规划里呢?): the previous
+  question, about the new region;
+- *more*: 还有呢? / 另外呢? / 除了X还…?: the previous question again, with the clauses already given left out;
+- *fragment*: a short question without a topic or place of its own (要交给谁? 哪一年之前?): the previous
+  topic with the new question, in the previous scope.
+Any other question stands alone; when it names no region, the previous turn's region scope carries over
+(the conversation stays on 巴州 until a question names another place).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.types import Citation, Turn
 from policytext.numerals import ordinal_value
-from policytext.places import find_places, region_forms
-from policytext.question import ANAPHORA as _ANAPHORA
-from policytext.question import ORDINAL_REFERENCE as _ORDINAL
-from policytext.question import TRAILING_PARTICLES as _TRAILING
+from policytext.lexicon import tokenize
+from policytext.places import find_places, region_forms, unlisted_places
+from policytext.question import ANAPHORA, DOCUMENT_POINTER, MORE_CUE, ORDINAL_REFERENCE, TRAILING_PARTICLES, strip_framing
 
-SHORT_FOLLOWUP = 12  # characters: a question this short leans on the previous turn
+FRAGMENT_CHARS = 14  # a question this short (without punctuation) and without a place of its own leans on the last turn
+_PUNCTUATION = re.compile(r"[\s,，、。?？!！;；:：“”\"'（）()]")
+_FILLER = re.compile(r"^(?:那么?|那边|这边|的|里|呢|在|对|关于|换成|换到|如果是|要是|再看看?|看看|说说)+|(?:那边|这边|的|里|呢|怎么样|如何|又)+$")
 
 
 @dataclass(frozen=True)
 class Resolved:
-    """The question to search for, and the citation a 第N条 reference points at (if any)."""
+    """How a question was read: the text to search, what it asks (its own words), scope and exclusions."""
 
     text: str
-    citation: Citation | None = None
+    citation: Citation | None = None  # the item a 第N条 reference points at
+    doc_ids: tuple[str, ...] = ()  # documents the conversation is about (when it names no region)
+    exclude: tuple[str, ...] = ()  # sentences already given (还有呢? asks for others)
+    asks: str = ""  # the follow-up's own words: what kind of fact is asked is read from them
+    reading: str = ""  # ordinal / region / more / fragment / scope, or "" for a question standing alone
 
 
 def resolve(question: str, history: Sequence[Turn]) -> Resolved:
     """Rewrite a follow-up into a standalone question; a standalone question comes back unchanged."""
     question = question.strip()
-    if not history or not _is_followup(question):
+    if not history:
         return Resolved(question)
     previous = history[-1]
     base = previous.resolved_question or previous.question
     if cited := _ordinal_citation(question, previous):
-        rest = _ORDINAL.sub("", question)
+        rest = ORDINAL_REFERENCE.sub("", question)
         item = cited.clause.path[-1] if cited.clause.path else cited.text[:30]  # the item's own heading
-        return Resolved(f"{item} {_strip(rest)}".strip(), cited)
-    provinces, cities, counties = find_places(question)
-    new_regions = provinces + cities + counties
-    if new_regions and len(_strip_regions(_strip(question), new_regions)) <= 2:
-        return Resolved(_swap_region(base, new_regions))
-    return Resolved(f"{_strip(base)} {_strip(_ANAPHORA.sub('', question))}".strip())
+        return Resolved(f"{item} {_strip(rest)}".strip(), cited, asks=rest, reading="ordinal")
+    named = _places(question)
+    if named:
+        if not own_content(question, named):
+            return Resolved(_swap_region(base, named), asks=question, reading="region")
+        return Resolved(question)
+    regions = _places(base)
+    scope = () if regions else _documents_of(previous)
+    where = f"{'、'.join(regions)} " if regions else ""
+    if MORE_CUE.search(question):
+        rest = _strip(MORE_CUE.sub(" ", ANAPHORA.sub("", question)))
+        text = f"{where}{_topic_of(previous)} {rest}".strip()
+        return Resolved(text, doc_ids=scope, exclude=_sentences_given(previous), asks=rest or base, reading="more")
+    if _is_fragment(question):
+        rest = _strip(ANAPHORA.sub("", question))
+        return Resolved(f"{where}{_topic_of(previous)} {rest}".strip(), doc_ids=scope, asks=question, reading="fragment")
+    if regions:
+        return Resolved(f"{where}{question}", asks=question, reading="scope")
+    return Resolved(question)
 
 
-def _is_followup(question: str) -> bool:
-    return bool(_ANAPHORA.match(question) or _ORDINAL.search(question) or len(_strip(question)) <= SHORT_FOLLOWUP
-                and question.rstrip("?？ ").endswith("呢"))
+def own_content(question: str, regions: list[str]) -> bool:
+    """A question naming a region says something of its own besides it (上海是谁牵头推的? vs 上海呢?)."""
+    return any(len(t) >= 2 for t in tokenize(_own_words(question, regions)))
+
+
+def is_followup(resolved: Resolved) -> bool:
+    """The question was read against the conversation (the app says how: 理解为：…)."""
+    return bool(resolved.reading)
+
+
+def _is_fragment(question: str) -> bool:
+    """Opens by pointing back (这个…, 那…), or is short with at most one word of its own (谁来指导? 截止到哪天?).
+
+    A short question with a topic of its own (开放日期间各校展示什么?) stands alone, in the carried scope.
+    """
+    if ANAPHORA.match(question):
+        return True
+    words = [t for t in tokenize(strip_framing(_strip(question))) if len(t) >= 2]
+    return len(_PUNCTUATION.sub("", question)) <= FRAGMENT_CHARS and len(words) <= 1
+
+
+def _documents_of(previous: Turn) -> tuple[str, ...]:
+    """The documents the previous answer drew on (or, for a refusal, the closest ones it showed)."""
+    cited = previous.answer.citations or previous.answer.nearby
+    return tuple(dict.fromkeys(c.doc_id for c in cited))
+
+
+def _sentences_given(previous: Turn) -> tuple[str, ...]:
+    """The sentences of the previous answer: 还有呢? asks for others."""
+    return tuple(s for s in re.split(r"\[\d+\]", previous.answer.answer) if len(s.strip()) >= 8)
+
+
+def _places(text: str) -> list[str]:
+    named = find_places(text).all
+    return named + [p for p in unlisted_places(text) if not any(p in n or n in p for n in named)]
+
+
+def _own_words(question: str, regions: list[str]) -> str:
+    """What a question says besides its places, document pointers, anaphora and question words."""
+    text = _strip(question)
+    for region in regions:
+        for form in sorted(region_forms(region) | {region}, key=len, reverse=True):
+            text = text.replace(form, "")
+    text = DOCUMENT_POINTER.sub("", ANAPHORA.sub("", text))
+    return _FILLER.sub("", _PUNCTUATION.sub("", strip_framing(text)).strip())
+
+
+def _topic_of(previous: Turn) -> str:
+    """What the previous turn was about: its own words (a fragment's with the turn it leaned on), without
+    question words or places (the scope carries those). One level only, so topics do not pile up."""
+    own = previous.question if previous.resolved_question == previous.question else previous.resolved_question
+    for region in _places(own):
+        for form in sorted(region_forms(region) | {region}, key=len, reverse=True):
+            own = own.replace(form, "")
+    return re.sub(r"\s+", " ", _PUNCTUATION.sub(" ", strip_framing(_strip(own)))).strip()
+
+
+def _joined(base: str, rest: str) -> str:
+    return f"{_strip(base)} {rest}".strip() if rest else _strip(base)
 
 
 def _strip(text: str) -> str:
-    return _TRAILING.sub("", text).strip()
-
-
-def _strip_regions(text: str, regions: list[str]) -> str:
-    for region in regions:
-        for form in sorted(region_forms(region), key=len, reverse=True):
-            text = text.replace(form, "")
-    return _ANAPHORA.sub("", text).strip("的 ")
+    return TRAILING_PARTICLES.sub("", text).strip()
 
 
 def _swap_region(base: str, new_regions: list[str]) -> str:
     """The previous question about the new region(s) instead of the old one."""
-    provinces, cities, counties = find_places(base)
-    stripped = _strip_regions(base, provinces + cities + counties) if (provinces or cities or counties) else base
+    old = _places(base)
+    stripped = base
+    for region in old:
+        for form in sorted(region_forms(region) | {region}, key=len, reverse=True):
+            stripped = stripped.replace(form, "")
+    stripped = stripped.strip("的 ,，")
     return f"{'、'.join(new_regions)}{stripped}"
 
 
 def _ordinal_citation(question: str, previous: Turn) -> Citation | None:
-    match = _ORDINAL.search(question)
+    match = ORDINAL_REFERENCE.search(question)
     if not match:
         return None
-    token = match.group(1)
-    n = ordinal_value(token) or 0
+    n = ordinal_value(match.group(1)) or 0
     citations = previous.answer.citations or previous.answer.nearby
     return next((c for c in citations if c.n == n), citations[n - 1] if 0 < n <= len(citations) else None)

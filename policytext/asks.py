@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from policytext.lexicon import tokenize
 from policytext.places import find_places
 
 _NUMBER = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千万半]+)\s*"
@@ -26,7 +27,8 @@ _COUNT_NUMERAL = (
 )
 _ANY_NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)(?:\s*[—\-~至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
 _MEASURES = "个所项次名类种条位批家节门"
-_ASKED_COUNT = re.compile(rf"(?<!哪)(?:几|多少)([{_MEASURES}])\s*([\u4e00-\u9fff]{{2}})")
+_ASKED_COUNT = re.compile(rf"(?<![哪那这])(?:几|多少)([{_MEASURES}])\s*([\u4e00-\u9fff]{{2}})")
+_ASKED_COUNT_AT = re.compile(rf"(?<![哪那这])(?:几|多少)([{_MEASURES}])")
 _PLACES_OR_SCHOOLS = re.compile(r"县|区|市|乡|镇|学校|校")  # counted as a share too: 80%以上的县
 # A duration: a small number of years, months … (2018年 is a year, not a duration).
 _DURATION = r"(?<![\d])(?:\d{1,2}|[一二两三四五六七八九十半]+)\s*(?:个)?(?:小时|分钟|天|周|星期|个?月|年|学期|学年)"
@@ -45,11 +47,12 @@ _RESPONSIBLE = r"(?:负责|牵头|承担|主管|统筹|组织|审核|审批|认�
 _GENERIC_SCHOOL = re.compile(
     r"(?:优质|薄弱|农村|乡村|城区|城镇|城市|成员|龙头|牵头|核心|新建|新优质|中小|义务教育|民办|公办|有关|相关|帮扶|结对|"
     r"集团|联盟|学区|各|所有|每|一所|若干|其他|所在|本|该|这些|分|母体|示范|特色|品牌|试点|寄宿制|九年一贯制|完全|普通|"
-    r"初级|高级|小|大|好|名|弱|强|村|城|乡镇|县域|县城|辖区|属地|对口|支援|受援|托管|委托|高等|职业|中等|师范|业余|家门口的好|"
-    r"被帮扶|附属|同类|同级|两|多|一贯制|中心|完小|外|本部|这所|那所|各类|城乡|市区|郊区)(?:小学|中学|学校)$"
+    r"初级|高级|小|大|好|名|弱|强|村|城|乡镇|县域|县城|辖区|属地|对口|支援|受援|托管|委托|高等|职业|中等|业余|家门口的好|"
+    r"被帮扶|附属|同类|同级|两|多|一贯制|中心|完小|外|本部|这所|那所|各类|城乡|市区|郊区|中|阶段|初级|全日制)"
+    r"(?:小学|中学|大学|学院|实验学校|外国语学校|附属学校|附中|附小)$"
 )
 _NOT_IN_SCHOOL_NAME = re.compile(r"[的和与及、或等为对在把被向从建以将到了,，。；;：:（）()“”\s]")  # a name starts after these
-_SCHOOL_NAME = re.compile(r"([\u4e00-\u9fff\d]{2,14}?)(?:小学|中学|学校)")
+_SCHOOL_NAME = re.compile(r"([\u4e00-\u9fff\d]{2,14}?)(?:小学|中学|大学|学院|实验学校|外国语学校|附属学校|附中|附小)")
 _TITLE = re.compile(r"《[^》]*》")
 
 
@@ -99,14 +102,26 @@ def _measure_of(measure: str) -> str:
 
 
 def _states_count_of(question: str) -> Callable[[str], bool]:
-    """A count of what the question counts: 几名骨干教师 -> 3名骨干 (a lone 一 is an article, 若干 no count)."""
-    asked = _ASKED_COUNT.findall(question)
+    """A count of what the question counts: 几名骨干教师 -> 3名骨干教师; 几个省里的学科带头人 -> 1-2名省级学科带头人.
+
+    What is counted is any word of the phrase after the measure; a lone 一 is an article, 若干 no count.
+    """
+    asked = [(m.group(1), _counted_words(question[m.end(1):])) for m in _ASKED_COUNT_AT.finditer(question)]
     share = re.compile(_SHARE) if _PLACES_OR_SCHOOLS.search(question) else None
-    if not asked:
-        generic = re.compile(rf"{_COUNT_NUMERAL}[{_MEASURES}人]")
-        return lambda sentence: bool(generic.search(sentence) or (share and share.search(sentence)))
-    patterns = [re.compile(_COUNT_NUMERAL + _measure_of(m) + r"\s*[\u4e00-\u9fff]{0,4}?" + re.escape(n)) for m, n in asked]
+    patterns = [
+        re.compile(_COUNT_NUMERAL + _measure_of(m) + r"\s*[\u4e00-\u9fff]{0,6}?(?:" + "|".join(map(re.escape, words)) + ")")
+        for m, words in asked
+        if words
+    ]
+    if not patterns:
+        patterns = [re.compile(rf"{_COUNT_NUMERAL}[{_MEASURES}人]")]
     return lambda sentence: any(p.search(sentence) for p in patterns) or bool(share and share.search(sentence))
+
+
+def _counted_words(rest: str) -> list[str]:
+    """The words of the phrase a count question counts (up to its first punctuation or question particle)."""
+    phrase = re.split(r"[,，。?？!！;；、]|吗|呢", rest, maxsplit=1)[0]
+    return [w for w in tokenize(phrase) if len(w) >= 2]
 
 
 def _count_of(question: str, count: AnswerKind) -> AnswerKind:
@@ -129,7 +144,7 @@ ANSWER_KINDS = (
     AnswerKind(
         "count",
         re.compile(
-            r"(?<!哪)(?:几|多少)(?:个(?!方面)|所|名(?![师校])|人|项|条|位|批|家|次|节|门)|至少(?:要|得|需要)?(?:有)?几|"
+            r"(?<![哪那这])(?:几|多少)(?:个(?!方面)|所|名(?![师校])|人|项|条|位|批|家|次|节|门)|至少(?:要|得|需要)?(?:有)?几|"
             r"多少(?:县|区|市|乡镇|学校)"
         ),
         _pattern(rf"{_COUNT_NUMERAL}[{_MEASURES}人]"),
@@ -152,15 +167,21 @@ ANSWER_KINDS = (
     ),
     AnswerKind(
         "date",
-        re.compile(r"什么时候|何时|哪一?年|哪个月|几月|几号|截止|截至|时间节点|时间表|之前要|以前要|前要完成|最晚|最迟|多会儿|啥时候"),
+        re.compile(r"什么时候|何时|哪一?年|哪个月|几月|时间节点|时间表|时间要求|时限|之前要|以前要|前要完成|最晚|最迟|多会儿|啥时候"),
         _pattern(_DATE),
         "时间",
     ),
     AnswerKind(
+        "day",
+        re.compile(r"哪一?天|几号|几日|截止日期|截至日期|具体日期|哪月哪日"),
+        _pattern(r"\d{1,2}\s*[日号]|[一二三四五六七八九十]+日|月底|月末|年底|年末|底前"),
+        "具体日期",
+    ),
+    AnswerKind(
         "body",
-        re.compile(r"谁|哪(?:个|些|一)?[\u4e00-\u9fff]{0,2}(?:部门|单位|机构|机关|科|处|室|股|中心)|什么(?:部门|单位|机构)|哪家|哪一级|哪级|"
+        re.compile(r"谁|哪(?:个|些|一)?[\u4e00-\u9fff]{0,2}(?:部门|单位|机构|机关|中心)|哪个(?:科|处|室|股)|什么(?:部门|单位|机构)|哪家|哪一级|哪级|"
             r"由哪|找哪|归哪|报哪|交哪|哪里|责任主体"),
-        _pattern(rf"{_BODY}.{{0,20}}{_RESPONSIBLE}|{_RESPONSIBLE}.{{0,6}}{_BODY}|责任单位|牵头单位"),
+        _pattern(rf"{_BODY}.{{0,8}}{_RESPONSIBLE}|{_RESPONSIBLE}.{{0,6}}{_BODY}|责任单位|牵头单位"),
         "责任部门或人员",
     ),
     AnswerKind(
@@ -192,7 +213,7 @@ ANSWER_KINDS = (
     AnswerKind(
         "criteria",
         re.compile(r"什么标准|什么条件|哪些条件|够什么|认定标准|怎么认定|如何认定|怎样认定|任职条件|资格|门槛|评定标准"),
-        _pattern(r"标准|条件|具备|符合|资格|认定为|评定为|达到"),
+        _pattern(r"具备|符合|须|必须|应当具有|具有.{1,20}(?:资格|经历|职称)|(?:条件|标准)(?:为|是|包括|如下)|达到.{0,12}标准|认定为|评定为"),
         "认定标准或条件",
     ),
     AnswerKind(
@@ -227,9 +248,8 @@ YES_NO_QUESTION = re.compile(
 )
 # A question word: a …吗 question holding one asks for that (要交什么材料吗?), not whether.
 _WH_WORD = re.compile(r"什么|哪|谁|多少|几|怎么|怎样|如何|啥")
-_MODAL = re.compile(
-    rf"可不可以|需不需要|允不允许|{_A_NOT_A}|能否|可否|是否|有没有|可以|能|会|需要|必须|允许|应该|应当|要|得|让|给"
-)
+_STRONG_MODAL = re.compile(rf"可不可以|需不需要|允不允许|{_A_NOT_A}|能否|可否|是否|有没有")
+_MODAL = re.compile(r"可以|能|会|需要|必须|允许|应该|应当|要|得|让|给|有|用")
 # Framing: a sentence that introduces, motivates or exhorts rather than provides.
 FRAMING_SENTENCE = re.compile(
     r"^(?:(?:深入|认真|全面)贯彻|以.{2,40}为指导|坚持以.{2,30}为|为(?:了)?(?:深入)?(?:贯彻|落实|进一步|推进|加快|促进|深化|全面)|"
@@ -273,10 +293,9 @@ def asks_yes_no(question: str) -> bool:
 
 
 def yes_no_predicate(question: str) -> str:
-    """What a yes/no question asks whether (会派老师来上课吗 -> 派老师来上课): the words after its last modal."""
+    """What a yes/no question asks whether (会派老师来上课吗 -> 派老师来上课): the words after its modal
+    (能不能/是否… first, else the first plain one: 会, 可以, 有 …) in its last part."""
     text = re.sub(r"[吗么呢]?[?？。!！\s]*$", "", question.strip())
     clause = re.split(r"[,，;；?？]", text)[-1]
-    matches = list(_MODAL.finditer(clause))
-    if not matches:
-        return ""
-    return clause[matches[0].end():].strip() or clause
+    match = _STRONG_MODAL.search(clause) or _MODAL.search(clause)
+    return clause[match.end():].strip() if match else ""

@@ -32,7 +32,7 @@ KINDS_QUESTION = re.compile(r"哪几|几种|几类|几项|几个方面|哪些(?:
 # Asks about the document itself (its 文号, title, issuer …): its front matter may answer.
 ABOUT_DOCUMENT = re.compile(r"文号|发文|印发|颁布|发布日期|印发日期|标题|名称|文件名|全称|哪个部门|机关|单位|征求意见")
 
-_DOCUMENT_FACT_KINDS = ("date", "body")  # asked of the document itself (印发日期, 发文机关): its metadata answers
+_DOCUMENT_FACT_KINDS = ("date", "day", "body")  # asked of the document itself (印发日期, 发文机关): its metadata answers
 _ASKED_SHARE = re.compile(r"比例|比重|占比|百分之几|百分比|多少%|覆盖率")
 SHARE = r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百]+"  # how a share is written
 _ASKED_TIME = re.compile(r"哪一?年|哪个月|几月|什么时候|何时|截止|期限|时间表|时间节点")
@@ -52,8 +52,17 @@ DOCUMENT_FACT_ANSWERS = {"date": CN_DATE, "number": BRACKETED_YEAR_NUMBER, "issu
 # A reference to an item of the previous answer: 第二条, 第3点 (the number is group 1).
 ORDINAL_REFERENCE = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:条|点|项|个|款|部分)")
 # A question that opens by pointing back at the conversation: 那上海呢, 这个…, 还有…
-ANAPHORA = re.compile(r"^(?:那么?|那个|这个|这些|那些|这|它|其|上述|以上|还有|另外|那边|该)")
+ANAPHORA = re.compile(
+    r"^(?:那么?|那个|这个|这些|那些|这笔|那笔|这种|那种|这项|那项|这块|那块|这样|那样|这|它|其|上述|以上|还有|另外|那边|该)"
+)
 TRAILING_PARTICLES = re.compile(r"(?:呢|吗|么)?[?？。!！\s]*$")  # what a question ends with besides its words
+# Asks for more on the previous turn's topic: 还有呢? 另外呢? 还有别的要求吗? 除了X,还…?
+MORE_CUE = re.compile(
+    r"^(?:还有呢|另外呢|其他呢|其它呢|别的呢|还有吗|还有没有|然后呢|此外呢|再说说|继续)|还有(?:别的|其他|其它|什么|哪些)|"
+    r"^除了.{1,16}?(?:以外|之外)?[,，]?(?:还|另外)"
+)
+# Points at a document of the conversation (那份通知, 这个规划里): says where to look, not what about.
+DOCUMENT_POINTER = re.compile(r"(?:那|这|该)?(?:份|个|篇)?(?:通知|文件|规划|方案|意见|规定|办法|文)(?:里|中|上|里面|当中)?")
 
 @dataclass(frozen=True)
 class QueryAnalysis:
@@ -78,6 +87,8 @@ class QueryAnalysis:
     predicate: str = ""  # what a yes/no question asks whether (派老师来上课)
     asks_for_basis: bool = False  # 依据/背景…: framing sentences (为贯彻…, 根据…) may lead
     words: tuple[str, ...] = ()  # search tokens of the question without its regions and interrogatives
+    asked_words: tuple[str, ...] = ()  # for a follow-up read against the conversation: tokens of its own words
+    kind_words: tuple[str, ...] = ()  # the words that ask for a kind of fact (时间要求, 多少钱): not the topic
 
     @property
     def asks_for_purpose(self) -> bool:
@@ -94,16 +105,31 @@ class QueryAnalysis:
         """The question's content words: longest tokens of two or more characters, digits left out."""
         return longest_tokens([t for t in self.words if len(t) >= 2 and not t.isdigit()])
 
+    @property
+    def topic_terms(self) -> list[str]:
+        """The content words that say what the question is about (not those asking for a kind: 时间 of 时间要求)."""
+        return [t for t in self.content_terms if not any(t in w for w in self.kind_words)]
 
-def analyze(question: str, known_regions: Collection[str] = ()) -> QueryAnalysis:
-    """Analyse a question; ``known_regions`` are the region names the library has documents for."""
+    @property
+    def asked_terms(self) -> list[str]:
+        """A follow-up's own content words (谁来指导 -> 指导): what it adds to the topic it leans on."""
+        return longest_tokens([t for t in self.asked_words if len(t) >= 2 and not t.isdigit()])
+
+
+def analyze(question: str, known_regions: Collection[str] = (), asked_by: str = "") -> QueryAnalysis:
+    """Analyse a question; ``known_regions`` are the region names the library has documents for.
+
+    ``asked_by``: the words that say what is asked, when they are not the whole question (a follow-up
+    read against the conversation: its topic comes from the previous turn, what it asks from its own words).
+    """
+    asking = asked_by or question
     named = find_places(question).all
     named += [p for p in unlisted_places(question) if not any(p in n or n in p for n in named)]
     regions = tuple(n for n in named if n in known_regions)
     unknown = tuple(n for n in named if n not in known_regions and not _inside_known(n, regions))
     forms = tuple(f for r in regions for f in region_forms(r) if f in question)
     scope = tuple(COMPARATIVE.findall(question))
-    facts = document_facts(question)
+    facts = document_facts(asking)
     return QueryAnalysis(
         text=question,
         regions=regions,
@@ -116,15 +142,24 @@ def analyze(question: str, known_regions: Collection[str] = ()) -> QueryAnalysis
         comparative=bool(scope),
         document_facts=facts,
         about_document=bool(ABOUT_DOCUMENT.search(question)),
-        answer_patterns=answer_patterns(question, facts),
-        asks_for_list=bool(LIST_QUESTION.search(question)),
-        asks_for_kinds=bool(KINDS_QUESTION.search(question)),
-        kinds=tuple(k for k in kinds_asked(question) if not (facts and k.name in _DOCUMENT_FACT_KINDS)),
-        yes_no=asks_yes_no(question),
-        predicate=yes_no_predicate(question) if asks_yes_no(question) else "",
-        asks_for_basis=bool(BASIS_QUESTION.search(question)),
+        answer_patterns=answer_patterns(asking, facts),
+        asks_for_list=bool(LIST_QUESTION.search(asking)),
+        asks_for_kinds=bool(KINDS_QUESTION.search(asking)),
+        kinds=tuple(k for k in kinds_asked(asking) if not (facts and k.name in _DOCUMENT_FACT_KINDS)),
+        yes_no=asks_yes_no(asking),
+        predicate=yes_no_predicate(asking) if asks_yes_no(asking) else "",
+        asks_for_basis=bool(BASIS_QUESTION.search(asking)),
         words=tuple(tokenize(strip_framing(question, forms))),
+        asked_words=_own_words(asked_by, forms) if asked_by and asked_by != question else (),
+        kind_words=tuple(m.group(0) for k in kinds_asked(asking) for m in k.asked.finditer(asking)),
     )
+
+
+def _own_words(asked_by: str, forms: tuple[str, ...]) -> tuple[str, ...]:
+    """A follow-up's own words, without those that ask for a kind of fact (时间 of 有时间要求吗: the date asked)."""
+    for kind in kinds_asked(asked_by):
+        asked_by = kind.asked.sub(" ", asked_by)
+    return tuple(tokenize(strip_framing(asked_by, forms)))
 
 
 def strip_framing(text: str, names: tuple[str, ...] = ()) -> str:

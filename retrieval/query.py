@@ -18,9 +18,9 @@ def library_regions(library: Library) -> dict[str, set[str]]:
     return regions
 
 
-def analyze_in(question: str, library: Library) -> QueryAnalysis:
-    """Analyse a question against the regions this library covers."""
-    return analyze(question, library_regions(library))
+def analyze_in(question: str, library: Library, asked_by: str = "") -> QueryAnalysis:
+    """Analyse a question against the regions this library covers (``asked_by``: see ``analyze``)."""
+    return analyze(question, library_regions(library), asked_by=asked_by)
 
 
 def documents_issued_by_named_organ(question: str, library: Library) -> set[str]:

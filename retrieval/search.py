@@ -100,9 +100,9 @@ class Retriever:
         names = [m.province for m in metas] + [m.city for m in metas] + [m.county for m in metas]
         return list(dict.fromkeys(n for n in names if n))
 
-    def analyze(self, query: str) -> QueryAnalysis:
+    def analyze(self, query: str, asked_by: str = "") -> QueryAnalysis:
         """What the question names and asks for, against the regions of this library."""
-        return analyze_in(query, self.library)
+        return analyze_in(query, self.library, asked_by=asked_by)
 
     def search(
         self, query: str, k: int = 10, filters: SearchFilters | None = None, analysis: QueryAnalysis | None = None

@@ -41,7 +41,13 @@ from retrieval.query import doc_ids_for_regions, library_regions
 from retrieval.search import matches_filters
 from retrieval.types import SearchFilters
 
-MIN_COVERAGE = 0.6  # share of the topic's concept weight a clause must mention to be shown
+MIN_COVERAGE = 0.3  # share of the topic's concept weight a clause must mention to be shown, at the least
+RELATIVE_COVERAGE = 0.5  # … and this share of the best coverage any document reaches (a long question's
+# extra words lower every document's coverage alike)
+HEAD_SHARE = 0.6  # for an 'A的B' topic, a clause must name this share of B's concept weight in full
+LISTED_ONLY_WEIGHT = 0.5  # a clause naming the topic only in a list (…、人才流动、…) does not lead its row
+ENUMERATION_ITEMS = 3  # a list: at least this many 、-separated items
+SHORT_ITEM_CHARS = 8  # … the inner ones this short
 PART_WINDOW = 8  # max characters between the parts of a concept mentioned piecewise (教师相互交流)
 PART_CREDIT = 0.4  # a compound named only in part (统一管理 vs 整体管理): below MIN_COVERAGE on its own
 COVERAGE_WEIGHT = 0.7  # relevance = 0.7 × coverage + 0.3 × relative search score
@@ -73,7 +79,10 @@ def compare(topic: str, retriever, filters: SearchFilters | None = None, per_doc
     weights = concept_weights(concepts, library, head_text)
     head = [c for c in concepts if c.name in head_text]
     search = _DocumentSearch(retriever, query)
-    rows = [ComparisonRow(doc, tuple(_best_clauses(doc, concepts, weights, head, search, per_doc))) for doc in docs]
+    scored = {doc.doc_id: _scored_clauses(doc, concepts, weights, head, search) for doc in docs}
+    best = max((cov for clauses in scored.values() for _, cov, _ in clauses), default=0.0)
+    floor = max(MIN_COVERAGE, RELATIVE_COVERAGE * best)
+    rows = [ComparisonRow(doc, tuple(_kept(scored[doc.doc_id], floor, per_doc))) for doc in docs]
     return Comparison(topic=topic.strip(), rows=tuple(rows))
 
 
@@ -186,41 +195,69 @@ class _DocumentSearch:
         return self._retriever.search(self._query, k=k, filters=only, analysis=self._analysis)
 
 
-def _best_clauses(
+def _scored_clauses(
     doc: Document,
     concepts: Sequence[Concept],
     weights: dict[str, float],
     head: Sequence[Concept],
     search: _DocumentSearch,
-    per_doc: int,
-) -> list[ComparedClause]:
-    """A document's clauses on topic, ranked by relevance (coverage first, then search score), best per_doc."""
-    hits = search.hits(doc, max(len(doc.clauses), per_doc))
+) -> list[tuple[float, float, object]]:
+    """A document's clauses that name the topic (for an 'A的B' topic, most of B), as (relevance,
+    coverage, hit), best first.
+
+    A clause that names the topic only as an item of a list (…、人才流动、…) is kept but ranked down:
+    it mentions the topic without stating a provision on it.
+    """
+    hits = search.hits(doc, len(doc.clauses))
     if not hits:
         return []
     top = max(h.score for h in hits) or 1.0
     scored = []
     for h in hits:
         cov = coverage(h.clause, concepts, weights)
-        if _on_topic(h.clause, cov, concepts, head):
+        names_head = not head or _head_share(h.clause, head, weights) >= HEAD_SHARE
+        if cov > 0 and names_head and _text_mentions_any(h.clause, concepts):
             relevance = COVERAGE_WEIGHT * cov + (1 - COVERAGE_WEIGHT) * h.score / top
-            scored.append((relevance, h))
-    scored.sort(key=lambda item: (-item[0], item[1].rank))
-    return [ComparedClause(h.document, h.clause, round(rel, 4)) for rel, h in scored[:per_doc]]
+            if _listed_only(h.clause, concepts):
+                relevance *= LISTED_ONLY_WEIGHT
+            scored.append((relevance, cov if not _names_head(h.clause, head) else 1.0, h))
+    scored.sort(key=lambda item: (-item[0], item[2].rank))
+    return scored
 
 
-def _on_topic(clause: Clause, cov: float, concepts: Sequence[Concept], head: Sequence[Concept]) -> bool:
-    """Enough of the topic, named in the clause's own text; for an 'A的B' topic, B must be named.
-
-    A clause naming all of B (督导评估, or a synonym) is on topic even without A: A narrows, B is asked about.
-    """
-    if not head:
-        return cov >= MIN_COVERAGE and _text_mentions_any(clause, concepts)
+def _head_share(clause: Clause, head: Sequence[Concept], weights: dict[str, float]) -> float:
+    """Share of the head's concept weight the clause names in full."""
     text = _clause_text(clause)
-    if all(mentions(text, c) for c in head) and _text_mentions_any(clause, head):
-        return True
-    names_head_in_part = any(mention_score(text, c) > 0 for c in head)
-    return cov >= MIN_COVERAGE and names_head_in_part and _text_mentions_any(clause, concepts)
+    total = sum(weights[c.name] for c in head) or 1.0
+    return sum(weights[c.name] for c in head if mentions(text, c)) / total
+
+
+def _kept(scored: list[tuple[float, float, object]], floor: float, per_doc: int) -> list[ComparedClause]:
+    """The best per_doc clauses covering at least ``floor`` of the topic (none: the document is 未涉及)."""
+    kept = [(rel, h) for rel, cov, h in scored if cov >= floor]
+    return [ComparedClause(h.document, h.clause, round(rel, 4)) for rel, h in kept[:per_doc]]
+
+
+def _names_head(clause: Clause, head: Sequence[Concept]) -> bool:
+    """For an 'A的B' topic: the clause names all of B (督导评估, or a synonym), in its own text too."""
+    return bool(head) and all(mentions(_clause_text(clause), c) for c in head) and _text_mentions_any(clause, head)
+
+
+def _listed_only(clause: Clause, concepts: Sequence[Concept]) -> bool:
+    """Every sentence naming the topic names it only inside an enumeration of short items (A、B、C)."""
+    naming = [s for s in re.split(r"[。；;]", normalize_for_match(clause.text).lower()) if _names_any(s, concepts)]
+    return bool(naming) and all(_in_enumeration(s, concepts) for s in naming)
+
+
+def _in_enumeration(sentence: str, concepts: Sequence[Concept]) -> bool:
+    items = [i for part in re.split(r"[,，:：]", sentence) for i in [part.split("、")] if len(i) >= ENUMERATION_ITEMS]
+    listed = [x for group in items if all(len(x) <= SHORT_ITEM_CHARS for x in group[1:-1]) for x in group]
+    rest = re.sub("|".join(map(re.escape, listed)) or "$^", "", sentence) if listed else sentence
+    return bool(listed) and not _names_any(rest, concepts)
+
+
+def _names_any(text: str, concepts: Sequence[Concept]) -> bool:
+    return any(mention_score(text, c) > 0 for c in concepts)
 
 
 def _parts_close(text: str, parts: Sequence[Sequence[str]]) -> bool:

@@ -231,6 +231,13 @@ _FRAME_TAIL = re.compile(
     r"(?:什么|哪些|怎样的?|何种|如何|怎么|多少)?的?(?:要求|规定|措施|做法|安排|举措|政策|部署|内容)?的?"
     r"(?:分别|各自)?(?:是什么|有哪些|是多少|如何|怎样)?[?？。!！\s]*$"
 )
+# Talk about the documents anywhere in a comparison question (几个文件里…, …帮我列一下, …有说法吗): no topic.
+_META_PHRASES = re.compile(
+    r"(?:帮我|请)?(?:列一下|列个表|列出来|说说|讲讲|总结一下|对比一下|比较一下|对比|比较|比一下)|"
+    r"(?:哪些|哪几份|哪几个|这几份|这几个|这些|几份|几个|五份|各份|各个|两份|三份|不同)?(?:文件|地方|地区|地市)(?:里|中|上|里面)?(?:都|分别|各自)?|"
+    r"(?:是)?(?:怎么|如何|怎样)(?:说|讲|表述|规定|安排|要求)的?|有(?:什么|没有|何)?说法吗?|有什么不同|有何不同|异同|"
+    r"分别|各自|各地"
+)
 # '(对)A开展B': B is what is asked about A (对改革工作开展督导检查 -> 督导检查).
 _DONE_TO = re.compile(r"^对?[^对]{2,}?(?:开展|进行|实施|做好)(.{2,})$")
 # The interrogatives, plus framing a topic does without (哪些方面 goes whole: 方面 is no topic).
@@ -238,7 +245,7 @@ _TOPIC_QUESTION_WORDS = re.compile(rf"哪些方面|需要|分别|各自|{INTERRO
 # Words that frame a topic rather than name it (各地对X的要求): dropped unless nothing else is left.
 FRAMING_WORDS = frozenset(
     {"文件", "措施", "做法", "举措", "政策", "情况", "内容", "各地", "各个", "方面", "各自", "安排", "规定", "要求",
-     "部署", "之间"}
+     "部署", "之间", "专门", "说法", "表述", "份文件", "地方", "这些", "哪些", "提出", "推行", "有关", "两地", "三地", "几地", "提了", "或者"}
 )  # fmt: skip
 _HANZI = re.compile(r"[\u4e00-\u9fff]")
 
@@ -247,6 +254,7 @@ def core_topic(topic: str) -> str:
     """'各地对组织领导分别有什么要求?' -> '组织领导' (the text itself when nothing would be left)."""
     text = (topic or "").strip()
     core = _FRAME_TAIL.sub("", _FRAME_HEAD.sub("", text, count=1), count=1)
+    core = _META_PHRASES.sub(" ", core)
     core = _TOPIC_QUESTION_WORDS.sub(" ", core).strip(" ,，、。?？")
     return re.sub(r"\s+", " ", core) or text
 

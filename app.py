@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # heavy stage modules are imported where first used
 
 APP_TITLE = "义务教育办学模式改革 · 政策问答助手"
 PAGES = ("问答", "对比", "目标", "简报", "文库")
-NEARBY_HEADING = "最接近的条款（仅供参考，不构成依据）"
 MODE_LABELS = {"extractive": "摘录式（逐句摘自原文）", "llm": "大模型生成（附引用核查）"}
 TABLE_ALL_ROWS = 10  # a comparison of more documents starts as a table of only those that cover the topic
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -192,12 +191,16 @@ def new_turn(i: int, question: str, library: Library, turns, filters, settings) 
 
 
 def show_answer(i: int, answer: Answer, library: Library, slot=None) -> None:
-    """An answer with numbered citations, or a refusal with the closest clauses set apart."""
+    """An answer with numbered citations; "not stated" or a refusal with the closest clauses set apart."""
     slot = slot or st.empty()
+    if reading := view.reading_note(answer):
+        st.caption(reading)
     if answer.abstained:
-        slot.warning(view.md_escape(answer.answer), icon=":material/block:", title="未找到依据")
+        shown = view.outcome_view(answer)
+        box = slot.info if answer.not_stated else slot.warning
+        box(view.md_escape(answer.answer), icon=shown.icon, title=shown.title)
         if answer.nearby:
-            st.markdown(f"**{NEARBY_HEADING}**")
+            st.markdown(f"**{shown.nearby_heading}**")
             for c in answer.nearby:
                 show_citation(f"{i}-near", c, library)
         return

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from assistant.evidence import Verdict, judge, province_fallback
+from assistant.evidence import Verdict, judge, province_fallback, term_coverage
 from assistant.followup import Resolved, resolve
 from assistant.types import Answer, Citation, Turn
 from policytext.dates import chinese_date
@@ -27,7 +27,9 @@ SHORT_LABEL_CHARS = 14
 LIST_FIT = 1.5  # for a 哪些… question, a sentence that lists (…、…、…) is likelier to be the answer
 KIND_FIT = 2.0  # a sentence stating the kind of fact asked (a sum, a share, a deadline …) is likelier the answer
 FRAMING_WEIGHT = 0.1  # a framing sentence (为贯彻…, 现就…提出如下意见) answers only a question on purpose or basis
+UNASKED_WEIGHT = 0.5  # a follow-up's answer names what it adds (谁来指导? -> …的指导); a sentence without it weighs less
 PREDICATE_WEIGHT = 2.0  # for a yes/no question, the words of what it asks whether count this much more
+OWN_WORDS_FOUND = 0.75  # share of a short follow-up's words its own search must find to stand on its own
 RELATED_SHARE = 0.6  # clauses scoring below this share of the best one are not drawn on
 NOTHING_MORE = "文件中没有更多与此相关的规定：上面的回答已列出检索到的条款。"
 _FACT_NAMES = {"number": "文号", "date": "印发日期", "issuer": "发文机关"}
@@ -50,7 +52,7 @@ def ask(
 ) -> Answer:
     """Answer a question from the library with [n] citations, or refuse and show the closest clauses."""
     settings = settings or retriever.settings
-    resolved = resolve(question, history)
+    resolved = _stand_or_lean(resolve(question, history), retriever, filters)
     filters = _with_conversation_scope(filters, resolved)
     analysis = retriever.analyze(resolved.text, asked_by=resolved.asks)
     scope_note = ""
@@ -185,6 +187,28 @@ def _refusal(question: str, resolved: str, verdict: Verdict, hits: list[Hit]) ->
     return Answer(question, verdict.reason, True, (), nearby, resolved_question=resolved, outcome=verdict.outcome)
 
 
+def _stand_or_lean(resolved: Resolved, retriever: Retriever, filters: SearchFilters | None) -> Resolved:
+    """A short follow-up with words of its own stands on them: in the conversation's documents, else in the
+    whole library (开放日期间各校展示什么? after a question on another document); when neither search finds its
+    words, it leans on the previous turn (its ``fallback`` reading)."""
+    if resolved.fallback is None:
+        return resolved
+    if _finds_its_words(resolved, retriever, filters):
+        return resolved
+    unscoped = replace(resolved, doc_ids=())
+    if resolved.doc_ids and _finds_its_words(unscoped, retriever, filters):
+        return unscoped
+    return resolved.fallback
+
+
+def _finds_its_words(resolved: Resolved, retriever: Retriever, filters: SearchFilters | None) -> bool:
+    """A follow-up searched as it stands finds clauses naming most of its words (else it leans on the last turn)."""
+    scoped = _with_conversation_scope(filters, resolved)
+    analysis = retriever.analyze(resolved.text, asked_by=resolved.asks)
+    hits = retriever.search(resolved.text, k=NEARBY_ON_REFUSAL, filters=scoped, analysis=analysis)
+    return term_coverage(analysis, hits) >= OWN_WORDS_FOUND
+
+
 def _already_given(text: str, given: Sequence[str]) -> bool:
     return any(text in g for g in given)
 
@@ -244,6 +268,8 @@ def _fit(analysis: QueryAnalysis, text: str, hit: Hit) -> float:
     fit = LIST_FIT if analysis.asks_for_list and text.count("、") >= 2 else 1.0
     if any(k.name == "definition" for k in analysis.kinds) and _headed_by_question_word(hit, analysis):
         fit *= KIND_FIT
+    if analysis.asked_terms and not any(t in text for t in analysis.asked_terms):
+        fit *= UNASKED_WEIGHT
     if any(kind.states(text) for kind in analysis.kinds):
         fit *= KIND_FIT
     if is_framing(text) and not (analysis.asks_for_purpose or analysis.asks_for_basis):
@@ -296,14 +322,20 @@ def _lead(sentences: list[_Sentence], top_hit: Hit | None, analysis: QueryAnalys
         return sentences[0]
     kinds = analysis.kinds
     framing_asked = analysis.asks_for_purpose or analysis.asks_for_basis
-    if kinds and not any(k.states(own.text) for k in kinds):
-        better = [s for s in sentences if any(k.states(s.text) for k in kinds) and not is_framing(s.text)]
+    if kinds and not _answers(own.text, analysis):
+        better = [s for s in sentences if _answers(s.text, analysis) and not is_framing(s.text)]
     elif is_framing(own.text) and not framing_asked:
         better = [s for s in sentences if not is_framing(s.text)]
     else:
         return own
     own_clause = [s for s in better if s.hit.clause.clause_id == own.hit.clause.clause_id]
     return (own_clause or better or [own])[0]
+
+
+def _answers(text: str, analysis: QueryAnalysis) -> bool:
+    """States a kind of fact asked, and for a follow-up names one of its own words (谁来指导? -> …指导)."""
+    asked = analysis.asked_terms
+    return any(k.states(text) for k in analysis.kinds) and (not asked or any(t in text for t in asked))
 
 
 def _purpose_sentence(sentences: list[_Sentence], chosen: list[_Sentence]) -> list[_Sentence]:

@@ -51,6 +51,13 @@ class _Topic:
     weights: dict[str, float]
     asked: tuple[str, ...] = ()  # a follow-up's own words: a stating sentence must name one of them
 
+    def names_a_weighty_term(self, sentence: str) -> bool:
+        """The sentence itself names a term at least as rare as the terms' mean (its context names the rest)."""
+        if not self.terms:
+            return True
+        mean = sum(self.weights.values()) / len(self.weights)
+        return any(names_term(sentence, t) for t in self.terms if self.weights[t] >= mean)
+
     def share_named(self, text: str, terms: tuple[str, ...] | None = None) -> float:
         """Share of the terms' weight the text names (1.0 when there are none)."""
         terms = self.terms if terms is None else terms
@@ -69,8 +76,9 @@ def judge(analysis: QueryAnalysis, hits: list[Hit], library_regions: list[str], 
     stating = hits[:STATING_CLAUSES]
     topic = _topic(analysis, library_texts(library) if library is not None else _hit_texts(stating))
     strict = analysis.strict_kinds
-    if strict and not any(states_kind(kind, topic, stating) for kind in strict):
-        return Verdict(NOT_STATED, not_stated_reason(analysis, topic, strict[0].what))
+    missing = [kind for kind in strict if not states_kind(kind, topic, stating)]
+    if missing:  # every kind asked must be stated: 会追究谁的责任 asks for a sanction, not just a body
+        return Verdict(NOT_STATED, not_stated_reason(analysis, topic, missing[0].what))
     if analysis.yes_no and not strict and not decides(analysis, topic, stating):
         return Verdict(NOT_STATED, not_stated_reason(analysis, topic, "这一点"))
     return Verdict(ANSWERED)
@@ -94,6 +102,7 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
         kind.states(sentence)
         and not is_framing(sentence)
         and topic.share_named(context) >= STATED_TERM_SHARE
+        and topic.names_a_weighty_term(sentence)
         and (not asked or topic.share_named(sentence, asked) > 0)
         for sentence, context in _sentences_in_context(hits)
     )

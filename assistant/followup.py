@@ -38,6 +38,7 @@ class Resolved:
     exclude: tuple[str, ...] = ()  # sentences already given (还有呢? asks for others)
     asks: str = ""  # the follow-up's own words: what kind of fact is asked is read from them
     reading: str = ""  # ordinal / region / more / fragment / scope, or "" for a question standing alone
+    fallback: Resolved | None = None  # the reading to take when this one's search finds nothing on its words
 
 
 def resolve(question: str, history: Sequence[Turn]) -> Resolved:
@@ -61,11 +62,16 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolved:
     where = f"{'、'.join(regions)} " if regions else ""
     if MORE_CUE.search(question):
         rest = _strip(MORE_CUE.sub(" ", ANAPHORA.sub("", question)))
-        text = f"{where}{_topic_of(previous)} {rest}".strip()
-        return Resolved(text, doc_ids=scope, exclude=_sentences_given(previous), asks=rest or base, reading="more")
+        about = rest if _has_topic(rest) else f"{_topic_of(previous)} {rest}"  # 除了中层,校长之间还有…: its own
+        return Resolved(f"{where}{about}".strip(), doc_ids=scope, exclude=_sentences_given(previous), asks=rest or base,
+                        reading="more")  # fmt: skip
     if _is_fragment(question):
         rest = _strip(ANAPHORA.sub("", question))
-        return Resolved(f"{where}{_topic_of(previous)} {rest}".strip(), doc_ids=scope, asks=question, reading="fragment")
+        leaning = Resolved(f"{where}{_topic_of(previous)} {rest}".strip(), doc_ids=scope, asks=question, reading="fragment")
+        if ANAPHORA.match(question) or not _has_topic(rest):
+            return leaning
+        # 开放日期间各校展示什么? has a topic of its own: searched as it stands, in scope, unless that finds nothing
+        return Resolved(f"{where}{question}", doc_ids=scope, asks=question, reading="scope", fallback=leaning)
     if regions:
         return Resolved(f"{where}{question}", asks=question, reading="scope")
     return Resolved(question)
@@ -88,8 +94,7 @@ def _is_fragment(question: str) -> bool:
     """
     if ANAPHORA.match(question):
         return True
-    words = [t for t in tokenize(strip_framing(_strip(question))) if len(t) >= 2]
-    return len(_PUNCTUATION.sub("", question)) <= FRAGMENT_CHARS and len(words) <= 1
+    return len(_PUNCTUATION.sub("", question)) <= FRAGMENT_CHARS
 
 
 def _documents_of(previous: Turn) -> tuple[str, ...]:
@@ -118,10 +123,15 @@ def _own_words(question: str, regions: list[str]) -> str:
     return _FILLER.sub("", _PUNCTUATION.sub("", strip_framing(text)).strip())
 
 
+def _has_topic(text: str) -> bool:
+    """Two or more content words of its own: enough to search on (the scope narrows where)."""
+    return len([t for t in tokenize(strip_framing(text)) if len(t) >= 2]) >= 2
+
+
 def _topic_of(previous: Turn) -> str:
-    """What the previous turn was about: its own words (a fragment's with the turn it leaned on), without
-    question words or places (the scope carries those). One level only, so topics do not pile up."""
-    own = previous.question if previous.resolved_question == previous.question else previous.resolved_question
+    """What the previous turn was about: its own words when it had a topic of its own, else how it was read;
+    without question words or places (the scope carries those). So topics do not pile up over a chain."""
+    own = previous.question if _has_topic(previous.question) else previous.resolved_question
     for region in _places(own):
         for form in sorted(region_forms(region) | {region}, key=len, reverse=True):
             own = own.replace(form, "")

@@ -282,6 +282,7 @@ def _to_answer(extractive: Answer, checked: CheckedAnswer) -> Answer:
             nearby=extractive.citations,
             resolved_question=extractive.resolved_question,
             mode="llm",
+            outcome="not_stated",  # the evidence check found the topic; the model found what was asked unstated
         )
     used = tuple(c for c in extractive.citations if c.n in checked.cited) or extractive.citations
     return Answer(

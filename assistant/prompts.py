@@ -12,7 +12,7 @@ from settings import REPO_ROOT
 PROMPTS_DIR = REPO_ROOT / "prompts"
 
 # The exact phrase the model must answer with when the clauses do not answer the question.
-REFUSAL_SENTINEL = "现有文件中未找到依据"
+REFUSAL_SENTINEL = "文件未明确规定"  # the same wording as the extractive "not stated" outcome
 
 # Every template the code uses, and the placeholders the code fills in it (no more, no fewer).
 PROMPT_FIELDS: dict[str, frozenset[str]] = {

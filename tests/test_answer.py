@@ -128,7 +128,11 @@ def test_cli_batch_contract(indexed_settings, tmp_path, monkeypatch, capsys):
     import settings as settings_module
     from assistant.__main__ import main
     batch = tmp_path / "q.jsonl"
-    batch.write_text('{"id": "x", "q": "学区制管理按照什么原则划分学区?"}\n{"id": "y", "q": "天津市有什么规定?"}\n', "utf-8")
+    batch.write_text(
+        '{"id": "x", "q": "学区制管理按照什么原则划分学区?"}\n{"id": "y", "q": "天津市有什么规定?"}\n'
+        '{"id": "z", "q": "山西给参加集团化办学的老师每月补贴多少元?"}\n',
+        "utf-8",
+    )
     monkeypatch.setenv("POLICY_INDEX_DIR", str(indexed_settings.index_dir))
     monkeypatch.setenv("POLICY_CORPUS_DIR", str(indexed_settings.corpus_dir))
     settings_module.get_settings.cache_clear()
@@ -137,8 +141,8 @@ def test_cli_batch_contract(indexed_settings, tmp_path, monkeypatch, capsys):
     finally:
         settings_module.get_settings.cache_clear()
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
-    assert [r["id"] for r in rows] == ["x", "y"]
-    assert not rows[0]["abstained"] and rows[1]["abstained"]
+    assert [r["id"] for r in rows] == ["x", "y", "z"]
+    assert [(r["abstained"], r["outcome"]) for r in rows] == [(False, "answered"), (True, "refused"), (True, "not_stated")]
     assert {"n", "clause_id", "doc_id", "source", "text"} <= set(rows[0]["citations"][0])
 
 
@@ -174,6 +178,8 @@ def test_llm_mode_through_ask_streams_and_checks_citations(retriever):
         assert "地理位置相对就近" in prompt  # the retrieved clauses were the context
         refusal = ask("天津市有什么规定?", retriever, settings=settings)
         assert refusal.abstained and len(server.requests) == 1  # refused before any LLM call
+        unstated = ask("山西给参加集团化办学的老师每月补贴多少元?", retriever, settings=settings)
+        assert unstated.outcome == "not_stated" and len(server.requests) == 1, "not stated: no LLM call either"
     finally:
         stop_stub(server, thread)
 
@@ -199,3 +205,77 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
     assert "实现优质教育资源的放大和增值" in asked_for_purpose.answer, asked_for_purpose.answer
     asked_how = ask("山西推行集团化办学的具体做法?", retriever)
     assert "放大和增值" not in asked_how.answer, "the purpose sentence joins only when the purpose is asked"
+
+
+# --- the three outcomes, the lead sentence, follow-ups ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "outcome"),
+    [
+        ("巴州的联盟里中层干部去别的学校挂职至少多久?", "answered"),  # 不少于1周
+        ("上海的学区里骨干教师流动满几年可以评高级职称?", "not_stated"),  # 流动 is addressed, no duration given
+        ("葫芦岛每年给帮扶学校拨多少万元经费?", "not_stated"),  # 经费 named, no sum
+        ("巴州每学期联盟内至少开展几次学校管理专题研讨?", "answered"),  # 1-2次
+        ("二道区哪所小学要异地建设?", "answered"),  # 长江小学
+        ("山西的集团化办学出了问题会追究谁的责任?", "not_stated"),  # 山西 names no sanction
+        ("二道区对工作不力的人怎么处理?", "answered"),  # 追究相关责任人的责任
+        ("量子计算机的芯片怎么散热?", "refused"),
+    ],
+)
+def test_answered_not_stated_or_refused(retriever, question, outcome):
+    answer = ask(question, retriever)
+    assert answer.outcome == outcome, answer.answer
+    assert answer.abstained is (outcome != "answered")
+    if outcome == "not_stated":
+        assert answer.answer.startswith("文件未明确规定") and answer.nearby and not answer.citations
+
+
+def lead(answer) -> str:
+    """The first cited sentence of an answer, without its document label."""
+    line = next(line for line in answer.answer.splitlines() if "[" in line)
+    return re.split(r"\[\d+\]", line.split("：", 1)[-1], maxsplit=1)[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "in_lead", "not_in_lead"),
+    [
+        ("上海推进学区化集团化办学要达到什么目标?", "2017年底", "重要举措"),  # the target, not the preamble
+        ("山西要求各市的工作方案什么时候报到省里?", "2016年2月底前", "属地管理"),  # the date sentence leads
+        ("巴州的联盟里,中层干部挂职最短多长时间?", "不少于1周", "对岗互派"),
+        ("校区校长可不可以在同一岗位干三个任期?", "最多只能任职两个任期", "总校长负责制"),  # the deciding clause
+    ],
+)
+def test_the_sentence_stating_what_is_asked_leads(retriever, question, in_lead, not_in_lead):
+    first = lead(ask(question, retriever))
+    assert in_lead in first and not_in_lead not in first, first
+
+
+def test_more_gives_what_was_not_yet_said_in_the_same_scope(retriever):
+    first = ask("巴州联盟捆绑的组团里干部怎么交流?", retriever)
+    more = ask("还有呢?", retriever, history=[Turn("巴州联盟捆绑的组团里干部怎么交流?", first.resolved_question, first)])
+    assert not more.abstained and cited_sources(more) == {"003"}, more.answer
+    said = set(re.split(r"\[\d+\]", first.answer))
+    assert not any(s and s in said for s in re.split(r"\[\d+\]", more.answer) if len(s) > 8), "nothing repeated"
+
+
+def test_a_fragment_keeps_the_region_and_asks_its_own_kind(retriever):
+    first = ask("巴州的联盟每学期搞几次学校管理研讨?", retriever)
+    second = ask("谁负责督查?", retriever, history=[Turn("巴州的联盟每学期搞几次学校管理研讨?", first.resolved_question, first)])
+    assert "巴音郭楞" in second.resolved_question and cited_sources(second) == {"003"}, second.answer
+    assert "督" in lead(second), second.answer
+
+
+def test_a_region_with_a_document_pointer_swaps_the_region(retriever):
+    question = "上海的集团化办学要覆盖多少学校?"
+    first = ask(question, retriever)
+    second = ask("二道区的规划里呢?", retriever, history=[Turn(question, first.resolved_question, first)])
+    assert second.resolved_question.startswith("二道区") and "覆盖" in second.resolved_question
+    assert cited_sources(second) <= {"004"}, second.answer
+
+
+def test_a_new_question_naming_a_region_does_not_inherit_the_topic(retriever):
+    first = ask("上海的集团化办学要覆盖多少学校?", retriever)
+    history = [Turn("上海的集团化办学要覆盖多少学校?", first.resolved_question, first)]
+    second = ask("巴州给交流到农村任教的城镇教师发什么补贴?", retriever, history=history)
+    assert second.resolved_question == "巴州给交流到农村任教的城镇教师发什么补贴?" and cited_sources(second) == {"003"}

@@ -185,6 +185,26 @@ def test_refusal_is_a_warning_with_the_closest_clauses_apart(app):
         assert NEARBY_HEADING not in text
 
 
+def test_not_stated_is_told_apart_from_a_refusal(app):
+    ask_in(app, "山西给参加集团化办学的老师每月补贴多少元？")
+    answer = app.session_state["turns"][0].answer
+    assert answer.outcome == "not_stated" and answer.answer.startswith("文件未明确规定"), answer.answer
+    assistant = app.chat_message[1]
+    assert [unescape(i.value) for i in assistant.info] == [answer.answer.strip()] and not assistant.warning
+    assert view.NOT_STATED_VIEW.nearby_heading in shown_text(app) and NEARBY_HEADING not in shown_text(app)
+    assert [unescape(e.label) for e in assistant.expander] == [unescape(view.citation_label(c)) for c in answer.nearby]
+
+
+def test_a_follow_up_shows_how_it_was_read(app):
+    ask_in(app, "巴州的联盟每学期搞几次学校管理研讨？")
+    ask_in(app, "谁负责督查？")
+    second = app.session_state["turns"][1].answer
+    assert second.resolved_question != "谁负责督查？" and "巴音郭楞" in second.resolved_question, second.resolved_question
+    captions = [unescape(c.value) for c in app.chat_message[3].caption]
+    assert f"理解为：{second.resolved_question}" in captions, captions
+    assert not any(c.startswith("理解为") for c in (unescape(c.value) for c in app.chat_message[1].caption))
+
+
 def test_markup_in_a_question_is_shown_as_text(app):
     question = (
         "<img src=x onerror=alert(1)><script>alert('x')</script>集团化办学有什么要求？[链接](javascript:alert(1))"

@@ -119,6 +119,7 @@ def test_messages_are_fully_rendered_from_the_files(clauses):
         refusal=REFUSAL_SENTINEL
     )
     assert REFUSAL_SENTINEL in system.content and "[n]" in system.content
+    assert "不得用条款中相近的内容" in system.content, "the model is told not to answer with a nearby fact"
     assert not re.search(r"\{\w+\}", system.content + user.content), "a placeholder was left unfilled"
     assert f"[2] 《{TITLE}》（{DOC_NUMBER}） 三、主要模式 › 3.学区制管理：3.学区制管理。按照地理位置" in user.content
 
@@ -181,7 +182,7 @@ def test_sentence_its_cited_clause_does_not_support_is_flagged(server, extractiv
 def test_refusal_sentinel_gives_an_abstained_answer(server, extractive, clauses):
     server.reply = f"{REFUSAL_SENTINEL}。"
     result = llm_answer(extractive, make_settings(server.base_url))
-    assert result.abstained and result.mode == "llm"
+    assert result.abstained and result.mode == "llm" and result.outcome == "not_stated"
     assert result.answer.startswith(REFUSAL_SENTINEL)
     assert result.citations == () and result.nearby == clauses
 

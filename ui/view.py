@@ -9,12 +9,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from assistant.export import MISSING, or_missing
-from assistant.types import Citation, Comparison, ComparisonRow, Target
+from assistant.types import Answer, Citation, Comparison, ComparisonRow, Target
 from ingest.types import Clause, Document
 from policytext.places import CITY, COUNTY, NATIONAL, PROVINCE
 from retrieval.library import Library
@@ -43,6 +44,30 @@ CLAUSE_PREVIEW_CHARS = 120  # a provision in the comparison table is cut here; t
 
 
 # ---------------------------------------------------------------- text
+
+
+@dataclass(frozen=True)
+class OutcomeView:
+    """How an answer that is no answer is shown: its box's title and icon, and the heading of its clauses."""
+
+    title: str
+    icon: str
+    nearby_heading: str
+
+
+NOT_STATED_VIEW = OutcomeView("文件未明确规定", ":material/help:", "相关条款（涉及该主题，但未写明所问内容）")
+REFUSED_VIEW = OutcomeView("未找到依据", ":material/block:", "最接近的条款（仅供参考，不构成依据）")
+
+
+def outcome_view(answer: Answer) -> OutcomeView:
+    """"Not stated" and "refused" are told apart on the page."""
+    return NOT_STATED_VIEW if answer.not_stated else REFUSED_VIEW
+
+
+def reading_note(answer: Answer) -> str:
+    """理解为：… for a follow-up read against the conversation (so the user can correct it); else ""."""
+    resolved = (answer.resolved_question or "").strip()
+    return f"理解为：{resolved}" if resolved and resolved != answer.question.strip() else ""
 
 
 def md_escape(text: str) -> str:

@@ -188,9 +188,10 @@ def _refusal(question: str, resolved: str, verdict: Verdict, hits: list[Hit]) ->
 
 
 def _stand_or_lean(resolved: Resolved, retriever: Retriever, filters: SearchFilters | None) -> Resolved:
-    """A short follow-up with words of its own stands on them: in the conversation's documents, else in the
-    whole library (开放日期间各校展示什么? after a question on another document); when neither search finds its
-    words, it leans on the previous turn (its ``fallback`` reading)."""
+    """A follow-up read in the conversation's scope stands there when a search finds its words: in the
+    conversation's documents, else in the whole library (开放日期间各校展示什么? after a question on another
+    document); when neither search finds its words, its ``fallback`` reading is taken (a short one leans on
+    the previous turn; a long one stands alone, without the carried region)."""
     if resolved.fallback is None:
         return resolved
     if _finds_its_words(resolved, retriever, filters):

@@ -8,7 +8,8 @@ A follow-up is read one of these ways, and the reading is kept so the app can sh
 - *fragment*: a short question without a topic or place of its own (要交给谁? 哪一年之前?): the previous
   topic with the new question, in the previous scope.
 Any other question stands alone; when it names no region, the previous turn's region scope carries over
-(the conversation stays on 巴州 until a question names another place).
+(the conversation stays on 巴州 until a question names another place), unless a search there finds nothing
+of the question's words (a new topic, asked of the whole library).
 """
 
 from __future__ import annotations
@@ -72,8 +73,8 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolved:
             return leaning
         # 开放日期间各校展示什么? has a topic of its own: searched as it stands, in scope, unless that finds nothing
         return Resolved(f"{where}{question}", doc_ids=scope, asks=question, reading="scope", fallback=leaning)
-    if regions:
-        return Resolved(f"{where}{question}", asks=question, reading="scope")
+    if regions:  # the region carries over, unless nothing of the question is found there (a new topic)
+        return Resolved(f"{where}{question}", asks=question, reading="scope", fallback=Resolved(question))
     return Resolved(question)
 
 

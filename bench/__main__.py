@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bench import report
 from bench.assistant_eval import run_answers, run_compare, run_targets
+from bench.dialogue_eval import load_jsonl, run_answer_set, run_compare_rows, run_conversations
 from bench.retrieval_eval import (
     build_baseline,
     cold_start,
@@ -32,6 +33,7 @@ from settings import REPO_ROOT
 DEFAULT_DEV = REPO_ROOT.parent / "shared" / "eval" / "dev.jsonl"
 DEFAULT_OUT = REPO_ROOT / "bench" / "results" / "latest.json"
 HOLDOUT_DIR = REPO_ROOT / "bench" / "data"
+DIALOGUE_DIR = REPO_ROOT / "bench" / "dialogue"  # answers_/conversations_/compare_{set}.jsonl
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -44,6 +46,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scale", type=int, default=100, help="scale factor of the synthetic corpus (default 100)")
     parser.add_argument("--no-scale", action="store_true", help="skip the scale run")
     parser.add_argument("--no-library", action="store_true", help="skip the run on the seeds plus ../shared/library")
+    parser.add_argument("--dialogue", type=Path, default=DIALOGUE_DIR,
+                        help="folder of the outcome/conversation/compare sets (default: bench/dialogue)")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=5, help="timed passes over the dev questions")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results JSON")
     return parser.parse_args(argv)
@@ -91,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         assistant_sections(args, settings, retriever, questions, results)
         for path in args.holdout:
             holdout_section(path, settings, retriever, baseline, results)
+        for name in dialogue_sets(args.dialogue):
+            dialogue_section(args.dialogue, name, retriever, results)
     if not args.no_library:
         library_section(args, results)
     if not args.no_scale:
@@ -158,6 +164,38 @@ def holdout_section(path: Path, settings, retriever, baseline, results: Results)
     print("\n" + report.per_question_table(questions, project, base))
     _print_figures(answers, ("support_in_cited", "support_in_answer", "refusal_rate", "false_refusals", "median_chars"))
     _print_figures(comp, ("recall", "questions_all_keys", "questions"))
+
+
+def dialogue_sets(folder: Path) -> list[str]:
+    """The set names (dev, blind …) that have all three files in the folder."""
+    names = {p.stem.removeprefix("answers_") for p in folder.glob("answers_*.jsonl")}
+    kinds = ("answers", "conversations", "compare")
+    return sorted(n for n in names if all((folder / f"{k}_{n}.jsonl").exists() for k in kinds))
+
+
+def dialogue_section(folder: Path, name: str, retriever, results: Results) -> None:
+    """Outcomes (answered / not stated / refused), the lead sentence, conversations and per-document compare."""
+    from assistant.answer import ask
+    from assistant.compare import compare
+
+    print(report.section(f"Outcomes, follow-ups and per-document compare: set {name}"), flush=True)
+    sets = {k: load_jsonl(folder / f"{k}_{name}.jsonl") for k in ("answers", "conversations", "compare")}
+    figures = {
+        "answers": run_answer_set(lambda q: ask(q, retriever), sets["answers"]),
+        "conversations": run_conversations(lambda q, history: ask(q, retriever, history=history), sets["conversations"]),
+        "compare": run_compare_rows(lambda q: compare(q, retriever), sets["compare"]),
+    }
+    results.setdefault("dialogue", {})[name] = figures
+    results.save()
+    for part in ("answerable", "unanswerable"):
+        print(f"{part} ({figures['answers'][part]['n']})")
+        _print_figures(figures["answers"][part], ("outcomes", "support_in_answer", "support_in_cited",
+                                                  "not_answered", "lead_holds_fact"))  # fmt: skip
+    print("conversations")
+    _print_figures(figures["conversations"], ("first_turns_right", "followups_right", "followups_in_cited",
+                                              "followups", "by_kind"))  # fmt: skip
+    print("compare, per document")
+    _print_figures(figures["compare"], ("row_recall", "row_lead", "absent_right", "documents", "absent_documents"))
 
 
 def assistant_sections(args, settings, retriever, questions: list[dict], results: Results) -> None:

@@ -9,6 +9,7 @@ Sets (JSON Lines; ``doc`` is a file-name prefix and ``key`` a verbatim span, as 
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -17,6 +18,11 @@ from bench.metrics import Cited, answer_support, row_recall, share, squash
 
 _CITED_SENTENCE = re.compile(r"^.*?\[\d+\](?:\[\d+\])*")  # up to its first citation mark(s)
 _LIST_LINE = re.compile(r"列出\d+项：")
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    """One JSON object per non-empty line."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def lead_sentence(answer: str) -> str:

@@ -20,6 +20,19 @@ def _library_goals(name: str) -> tuple[Goal, ...]:
     )
 
 
+def _dialogue_goals(name: str) -> tuple[Goal, ...]:
+    """The targets of the three outcomes, the lead sentence, follow-ups and per-document compare on one set."""
+    base = f"dialogue.{name}"
+    return (
+        Goal(f"{name}: stated provision in the answer", f"{base}.answers.answerable.support_in_answer", ">=", 0.85),
+        Goal(f"{name}: answerable refused or not stated", f"{base}.answers.answerable.not_answered", "<=", 0.05),
+        Goal(f"{name}: unanswerable refused or not stated", f"{base}.answers.unanswerable.not_answered", ">=", 0.90),
+        Goal(f"{name}: first sentence holds the fact", f"{base}.answers.answerable.lead_holds_fact", ">=", 0.80),
+        Goal(f"{name}: follow-up turns answered right", f"{base}.conversations.followups_right", ">=", 0.85),
+        Goal(f"{name}: compare row shows the expected clause", f"{base}.compare.row_recall", ">=", 0.90),
+    )
+
+
 def _twice(value):
     """2x a figure, None when it is missing (a run without that section)."""
     return None if value is None else 2 * value
@@ -48,6 +61,7 @@ GOALS = (
     Goal("extract_targets s", "targets.seconds", "<", 1.0),
     *(goal for name in ("questions", "questions2") for goal in _library_goals(name)),
     Goal("library: ingest / embedding floor", "library.ingest_over_floor", "<=", 1.5),
+    *(goal for name in ("dev", "blind") for goal in _dialogue_goals(name)),
 )
 
 

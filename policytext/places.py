@@ -168,7 +168,7 @@ _NOT_A_PLACE = re.compile(
     r"兄弟|其他|其它|别的|周边|附近|相邻)"
 )
 
-_GENERIC_BEFORE_SUFFIX = "各本全我该此其每外邻个几"  # …从外县, …到本市, 几个省: the word before the suffix is generic
+_GENERIC_BEFORE_SUFFIX = "各本全我该此其每外邻个几区市县省乡镇"  # 从外县, 到本市, 几个省, 区县: generic
 
 
 def unlisted_places(text: str) -> list[str]:

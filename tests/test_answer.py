@@ -279,3 +279,13 @@ def test_a_new_question_naming_a_region_does_not_inherit_the_topic(retriever):
     history = [Turn("上海的集团化办学要覆盖多少学校?", first.resolved_question, first)]
     second = ask("巴州给交流到农村任教的城镇教师发什么补贴?", retriever, history=history)
     assert second.resolved_question == "巴州给交流到农村任教的城镇教师发什么补贴?" and cited_sources(second) == {"003"}
+
+
+def test_the_carried_region_gives_way_to_a_question_whose_words_it_lacks(retriever):
+    first = ask("葫芦岛的帮扶覆盖面要达到多少?", retriever)
+    history = [Turn("葫芦岛的帮扶覆盖面要达到多少?", first.resolved_question, first)]
+    kept = ask("帮扶学校的实施方案要报给哪个部门?", retriever, history=history)
+    assert kept.resolved_question.startswith("葫芦岛") and cited_sources(kept) == {"001"}, kept.answer
+    moved = ask("委托管理式办学里学校和区县教育部门签的是什么协议?", retriever, history=history)
+    assert moved.resolved_question == "委托管理式办学里学校和区县教育部门签的是什么协议?", moved.resolved_question
+    assert "002" in cited_sources(moved), moved.answer

@@ -185,3 +185,104 @@ def test_forget_queries_empties_a_query_vector_cache_and_ignores_retrievers_with
     forget_queries(with_cache)
     assert cache == {}
     forget_queries(SimpleNamespace())  # nothing to forget, no error
+
+
+# --- the outcome, conversation and per-document compare sets --------------------------------------
+
+
+def _answer(text: str, outcome: str = "answered", cited=(("002_a.txt", "市教委牵头推进。"),), resolved: str = ""):
+    from types import SimpleNamespace
+
+    citations = tuple(SimpleNamespace(source=f"corpus/{name}", text=t) for name, t in cited)
+    return SimpleNamespace(answer=text, outcome=outcome, abstained=outcome != "answered", citations=citations,
+                           resolved_question=resolved)  # fmt: skip
+
+
+def test_lead_sentence_is_the_first_cited_sentence_without_notes_or_labels():
+    from bench.dialogue_eval import lead_sentence
+
+    text = "文库中没有北京市的文件。\n上海市《实施意见》：到2017年底覆盖50%。[1]另有规定。[2]\n山西省《意见》：其他。[3]"
+    assert lead_sentence(text) == "到2017年底覆盖50%。[1]"
+    assert lead_sentence("上海市《意见》列出3项：委托管理式[1]；多法人组合式[2]。") == "上海市《意见》列出3项：委托管理式[1]；多法人组合式[2]。"
+    assert lead_sentence("文件未明确规定时间。") == ""
+
+
+def test_an_answer_is_judged_on_its_outcome_support_and_lead():
+    from bench.dialogue_eval import judge_answer
+
+    expect = [{"doc": "002", "key": "覆盖50%"}]
+    led = judge_answer(_answer("上海市《意见》：到2017年底覆盖50%。[1]其他。[1]"), expect)
+    assert led == {"outcome": "answered", "lead": True, "in_answer": True, "in_cited": True}
+    second = judge_answer(_answer("上海市《意见》：其他。[1]到2017年底覆盖50%。[1]"), expect)
+    assert second["in_answer"] and not second["lead"], "held, but not in the first sentence"
+    other_doc = judge_answer(_answer("山西省：覆盖50%。[1]", cited=(("000_b.txt", "覆盖50%。"),)), expect)
+    assert not other_doc["in_answer"] and not other_doc["lead"], "the key's own document must be cited"
+    assert judge_answer(_answer("文件未明确规定。", "not_stated", cited=()), [])["outcome"] == "not_stated"
+
+
+def test_answer_set_counts_outcomes_apart_for_answerable_and_unanswerable():
+    from bench.dialogue_eval import run_answer_set
+
+    questions = [
+        {"id": "a1", "q": "甲", "expect": [{"doc": "002", "key": "牵头推进"}]},
+        {"id": "a2", "q": "乙", "expect": [{"doc": "002", "key": "不存在的句子"}]},
+        {"id": "u1", "q": "丙", "expect": []},
+        {"id": "u2", "q": "丁", "expect": []},
+    ]
+    replies = {"甲": _answer("上海：市教委牵头推进。[1]"), "乙": _answer("未找到。", "refused", cited=()),
+               "丙": _answer("文件未明确规定。", "not_stated", cited=()), "丁": _answer("上海：市教委牵头推进。[1]")}  # fmt: skip
+    figures = run_answer_set(lambda q: replies[q], questions)
+    assert figures["answerable"] == {"n": 2, "outcomes": {"answered": 1, "refused": 1}, "support_in_answer": 0.5,
+                                     "support_in_cited": 0.5, "not_answered": 0.5, "lead_holds_fact": 1.0}  # fmt: skip
+    assert figures["unanswerable"] == {"n": 2, "outcomes": {"not_stated": 1, "answered": 1}, "not_answered": 0.5}
+
+
+def test_conversations_are_asked_with_their_history_and_follow_ups_scored_by_kind():
+    from bench.dialogue_eval import run_conversations
+
+    seen = []
+
+    def ask_in(q, history):
+        seen.append((q, [t.question for t in history]))
+        return _answer("上海：市教委牵头推进。[1]", resolved=f"读作{q}") if q != "还有呢" else _answer("无", "not_stated", ())
+
+    conv = {"id": "c1", "turns": [{"q": "谁牵头", "expect": [{"doc": "002", "key": "牵头推进"}]},
+                                  {"q": "那上海呢", "followup": "region", "expect": [{"doc": "002", "key": "牵头推进"}]},
+                                  {"q": "还有呢", "followup": "more", "expect": []}]}  # fmt: skip
+    figures = run_conversations(ask_in, [conv])
+    assert seen == [("谁牵头", []), ("那上海呢", ["谁牵头"]), ("还有呢", ["谁牵头", "那上海呢"])]
+    assert figures["first_turns_right"] == 1.0 and figures["followups_right"] == 1.0 and figures["followups"] == 2
+    assert figures["by_kind"] == {"more": {"right": 1.0, "n": 1}, "region": {"right": 1.0, "n": 1}}
+    assert figures["per_turn"]["c1.2"]["resolved"] == "读作那上海呢"
+
+
+def test_compare_rows_score_each_document_and_its_silence():
+    from types import SimpleNamespace
+
+    from bench.dialogue_eval import run_compare_rows
+
+    def row(name, *texts):
+        clauses = tuple(SimpleNamespace(text=t) for t in texts)
+        return SimpleNamespace(source=f"corpus/{name}", clauses=clauses, covered=bool(clauses))
+
+    result = SimpleNamespace(rows=(row("000_a.txt", "其他", "教师相互交流"), row("001_b.txt"), row("002_c.txt", "无关")))
+    q = {"id": "k1", "q": "交流", "expect": [{"doc": "000", "key": "教师相互交流"}, {"doc": "002", "key": "骨干流动"}],
+         "absent": ["001", "002"]}  # fmt: skip
+    figures = run_compare_rows(lambda _: result, [q])
+    assert figures["row_recall"] == 0.5 and figures["row_lead"] == 0.0, "found in 000's row, but not first"
+    assert figures["absent_right"] == 0.5, "001 is 未涉及 as expected, 002 is not"
+
+
+def test_the_dialogue_sets_quote_their_documents_verbatim():
+    from bench.__main__ import DIALOGUE_DIR, dialogue_sets
+    from bench.dialogue_eval import load_jsonl
+    from bench.metrics import squash
+
+    assert "dev" in dialogue_sets(DIALOGUE_DIR)
+    texts = {p.name[:3]: squash(p.read_text(encoding="utf-8")) for p in corpus_file("000").parent.glob("*.txt")}
+    for name in dialogue_sets(DIALOGUE_DIR):
+        for kind in ("answers", "conversations", "compare"):
+            for item in load_jsonl(DIALOGUE_DIR / f"{kind}_{name}.jsonl"):
+                expects = [e for t in item.get("turns", [item]) for e in t["expect"] + t.get("related", [])]
+                for e in expects:
+                    assert squash(e["key"]) in texts[e["doc"]], (name, item["id"], e)

@@ -317,10 +317,25 @@ def test_browser_journey_through_every_page(server, browser, artifacts, tmp_path
     refusal = messages(phone).nth(1).locator('[data-testid="stAlertContainer"]')
     expect(refusal).to_contain_text("未找到依据", timeout=WAIT_MS)
     shot(phone, artifacts, "11-phone-refusal", shots)
-    ask(phone, UPLOAD_QUESTION, 1)
-    assert messages(phone).count() == 4, "the phone session holds only its own exchanges"
+    # The documents address the topic but state no sum: "not stated", told apart from a refusal.
+    chat_box(phone).fill("山西给参加集团化办学的老师每月补贴多少元？")
+    chat_box(phone).press("Enter")
+    not_stated = messages(phone).nth(3)
+    expect(not_stated.locator('[data-testid="stAlertContainer"]')).to_contain_text("文件未明确规定", timeout=WAIT_MS)
+    expect(not_stated).to_contain_text("相关条款（涉及该主题，但未写明所问内容）")
+    wait_idle(phone)
+    not_stated.scroll_into_view_if_needed()
+    shot(phone, artifacts, "11b-phone-not-stated", shots)
+    ask(phone, UPLOAD_QUESTION, 2)
+    assert messages(phone).count() == 6, "the phone session holds only its own exchanges"
     expect(messages(phone).last.locator('[data-testid="stExpander"]').first).to_contain_text(TIANJIN_TITLE)
     shot(phone, artifacts, "12-phone-answer", shots)
+    # A follow-up is read against the conversation, and the page says how.
+    ask(phone, "由谁领衔？", 3)
+    expect(messages(phone).last).to_contain_text("理解为：")
+    expect(messages(phone).last).to_contain_text("特级教师")
+    messages(phone).last.scroll_into_view_if_needed()
+    shot(phone, artifacts, "12b-phone-follow-up", shots)
     open_tab(phone, "对比")
     phone.get_by_label("对比主题").fill("经费保障")
     phone.get_by_role("button", name="对比", exact=True).click()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from policytext.asks import AnswerKind, is_framing
-from policytext.lexicon import MIN_SYNONYM_CHARS, glossary
+from policytext.lexicon import MIN_SYNONYM_CHARS, glossary, tokenize
 from policytext.places import gazetteer
 from policytext.question import QueryAnalysis
 from policytext.sentences import normalize_for_match, split_sentences
@@ -50,6 +50,7 @@ class _Topic:
     terms: tuple[str, ...]
     weights: dict[str, float]
     asked: tuple[str, ...] = ()  # a follow-up's own words: a stating sentence must name one of them
+    action: str = ""  # what the question asks who does (牵头): a sentence stating the body must name it
 
     def names_a_weighty_term(self, sentence: str) -> bool:
         """The sentence itself names a term at least as rare as the terms' mean (its context names the rest)."""
@@ -98,9 +99,11 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
     A number anywhere is not enough: 每年引入1-2名学科带头人 gives a head count, but not of a class size.
     """
     asked = tuple(t for t in topic.terms if t in topic.asked)
+    if kind.name == "body":  # 由哪个部门牵头: the body must be said to do that (牵头), not anything
+        asked += tuple(t for t in topic.terms if t in topic.action and t not in asked)
     return any(
         kind.states(sentence)
-        and not is_framing(sentence)
+        and (kind.framing_states or not is_framing(sentence))
         and topic.share_named(context) >= STATED_TERM_SHARE
         and topic.names_a_weighty_term(sentence)
         and (not asked or topic.share_named(sentence, asked) > 0)
@@ -123,11 +126,16 @@ def _topic(analysis: QueryAnalysis, texts: tuple[str, ...]) -> _Topic:
     """The question's content words some text uses, each weighed by its IDF over those texts."""
     n = len(texts) or 1
     weights = {}
-    for term in dict.fromkeys([*analysis.topic_terms, *analysis.asked_terms]):
+    for term in dict.fromkeys([*analysis.topic_terms, *analysis.asked_terms, *_words_of(analysis.action)]):
         df = sum(1 for text in texts if names_term(text, term))
         if df:
             weights[term] = math.log(1 + n / df)
-    return _Topic(tuple(weights), weights, tuple(t for t in analysis.asked_terms if t in weights))
+    asked = tuple(t for t in analysis.asked_terms if t in weights)
+    return _Topic(tuple(weights), weights, asked, analysis.action)
+
+
+def _words_of(text: str) -> list[str]:
+    return [t for t in tokenize(text) if len(t) >= 2] if text else []
 
 
 def _sentences_in_context(hits: list[Hit]) -> Iterator[tuple[str, str]]:

@@ -54,6 +54,7 @@ _GENERIC_SCHOOL = re.compile(
 _NOT_IN_SCHOOL_NAME = re.compile(r"[的和与及、或等为对在把被向从建以将到了,，。；;：:（）()“”\s]")  # a name starts after these
 _SCHOOL_NAME = re.compile(r"([\u4e00-\u9fff\d]{2,14}?)(?:小学|中学|大学|学院|实验学校|外国语学校|附属学校|附中|附小)")
 _TITLE = re.compile(r"《[^》]*》")
+_PURPOSE = r"通过.{2,40}?(?:实现|达到|促进|提高|提升|推动|带动)|旨在|为了|目的是|以便|从而|有利于|有助于"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class AnswerKind:
     what: str  # its name in a "not stated" sentence: 文件未明确规定…的{what}
     strict: bool = True  # no sentence stating it means the question is not answered
     quantity: bool = False  # a number; inside a yes/no question it is a given, not asked (能不能跟几所小学…)
+    framing_states: bool = False  # a framing sentence (为贯彻…, 是…的重要举措) may state it: a reason
 
 
 def _pattern(regex: str | re.Pattern) -> Callable[[str], bool]:
@@ -223,10 +225,18 @@ ANSWER_KINDS = (
     ),
     AnswerKind(
         "purpose",
-        re.compile(r"作用|目的|意义|效果|为了什么|为什么|为啥"),
-        _pattern(r"通过.{2,40}?(?:实现|达到|促进|提高|提升|推动|带动)|旨在|为了|目的是|以便|从而|有利于|有助于"),
+        re.compile(r"作用|目的|意义|效果|为了什么"),
+        _pattern(_PURPOSE),
         "目的",
         strict=False,
+    ),
+    AnswerKind(
+        "reason",
+        re.compile(r"为什么|为啥|为何|什么原因|原因是|理由"),
+        lambda sentence: bool(re.search(_PURPOSE + r"|由于|因为|鉴于|是.{2,40}的(?:需要|举措|要求)", sentence))
+        or is_framing(sentence),
+        "原因",
+        framing_states=True,
     ),
     AnswerKind(
         "target",
@@ -273,6 +283,20 @@ def kinds_asked(question: str) -> tuple[AnswerKind, ...]:
             continue
         kinds.append(_count_of(question, kind) if kind.name == "count" else kind)
     return tuple(kinds)
+
+
+_WHO = re.compile(r"谁|哪(?:个|些|一|家|级)?(?:[\u4e00-\u9fff]{0,2}?(?:部门|单位|机构|机关|中心|科室|科|处|室|股))?")
+
+
+def asked_action(question: str) -> str:
+    """What a question asks who does (由哪个部门来验收 -> 验收; 由谁任命的 -> 任命): the words after its last 谁/哪个部门."""
+    text = re.split(r"[,，;；?？]", re.sub(r"[吗么呢]?[?？。!！\s]*$", "", question.strip()))
+    for part in reversed(text):
+        matches = list(_WHO.finditer(part))
+        if matches and KINDS["body"].asked.search(part):
+            rest = part[matches[-1].end():]
+            return re.sub(r"的$", "", re.sub(r"^(?:来|去|负责来?|的|是)", "", rest)).strip()
+    return ""
 
 
 def is_framing(sentence: str) -> bool:

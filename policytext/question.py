@@ -11,7 +11,15 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from policytext.asks import BASIS_QUESTION, AnswerKind, asks_yes_no, count_patterns, kinds_asked, yes_no_predicate
+from policytext.asks import (
+    BASIS_QUESTION,
+    AnswerKind,
+    asked_action,
+    asks_yes_no,
+    count_patterns,
+    kinds_asked,
+    yes_no_predicate,
+)
 from policytext.dates import BRACKETED_YEAR_NUMBER, CN_DATE, YEAR
 from policytext.doctypes import ORGAN_AT_LINE_END
 from policytext.lexicon import MIN_SYNONYM_CHARS, glossary, longest_tokens, tokenize, words_of
@@ -85,6 +93,7 @@ class QueryAnalysis:
     kinds: tuple[AnswerKind, ...] = ()  # the kinds of fact asked for (a sum, a share, a deadline, a body …)
     yes_no: bool = False  # 能不能/是否/会不会 …: the clause that decides it leads
     predicate: str = ""  # what a yes/no question asks whether (派老师来上课)
+    action: str = ""  # what a question asks who does (由哪个部门来验收 -> 验收)
     asks_for_basis: bool = False  # 依据/背景…: framing sentences (为贯彻…, 根据…) may lead
     words: tuple[str, ...] = ()  # search tokens of the question without its regions and interrogatives
     asked_words: tuple[str, ...] = ()  # for a follow-up read against the conversation: tokens of its own words
@@ -93,7 +102,7 @@ class QueryAnalysis:
     @property
     def asks_for_purpose(self) -> bool:
         """作用/目的/意义…: the sentence stating a purpose or an effect answers it."""
-        return any(k.name == "purpose" for k in self.kinds)
+        return any(k.name in ("purpose", "reason") for k in self.kinds)
 
     @property
     def strict_kinds(self) -> tuple[AnswerKind, ...]:
@@ -148,6 +157,7 @@ def analyze(question: str, known_regions: Collection[str] = (), asked_by: str = 
         kinds=tuple(k for k in kinds_asked(asking) if not (facts and k.name in _DOCUMENT_FACT_KINDS)),
         yes_no=asks_yes_no(asking),
         predicate=yes_no_predicate(asking) if asks_yes_no(asking) else "",
+        action=asked_action(asking),
         asks_for_basis=bool(BASIS_QUESTION.search(asking)),
         words=tuple(tokenize(strip_framing(question, forms))),
         asked_words=_own_words(asked_by, forms) if asked_by and asked_by != question else (),

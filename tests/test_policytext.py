@@ -350,7 +350,8 @@ def test_longest_tokens_and_parts():
         (COMPARATIVE, ["各地怎么安排经费", "几个文件分别怎么说", "对比一下两地"], ["学区怎样划分", "地方财政怎么投入"]),
         (LIST_QUESTION, ["有哪些要求", "包括什么内容", "从哪方面考核"], ["由谁负责", "什么时候开始"]),
         (KINDS_QUESTION, ["有哪几种模式", "分几类", "有哪些形式"], ["有哪些要求", "怎么考核"]),
-        (KINDS["purpose"].asked, ["这样做有什么作用", "目的是什么", "为什么要轮岗"], ["怎么轮岗", "轮岗多久"]),
+        (KINDS["purpose"].asked, ["这样做有什么作用", "目的是什么", "有什么意义"], ["怎么轮岗", "轮岗多久"]),
+        (KINDS["reason"].asked, ["为什么要轮岗", "为啥选这几个区", "出于什么原因"], ["轮岗有什么作用", "怎么轮岗"]),
         (ABOUT_DOCUMENT, ["文号是多少", "哪个部门印发的", "这份文件标题是什么"], ["教师怎么交流", "经费从哪来"]),
     ],
 )
@@ -396,6 +397,13 @@ def test_document_fact_answers():
     assert DOCUMENT_FACT_ANSWERS["date"].search("2015年12月25日")
     assert DOCUMENT_FACT_ANSWERS["number"].search("晋教基〔2015〕27号") and not DOCUMENT_FACT_ANSWERS["number"].search("27号")
     assert DOCUMENT_FACT_ANSWERS["issuer"].search("山西省教育厅\n") and not DOCUMENT_FACT_ANSWERS["issuer"].search("教育厅要")
+
+
+def test_a_reason_is_stated_by_a_purpose_or_by_framing():
+    reason = KINDS["reason"]
+    assert reason.strict and reason.framing_states
+    assert reason.states("为进一步扩大优质教育资源,推进集团化办学。") and reason.states("以便统筹使用师资。")
+    assert not reason.states("2015年完成长江小学异地建设的立项工作。")
 
 
 @pytest.mark.parametrize(

@@ -52,6 +52,13 @@ class _Topic:
     asked: tuple[str, ...] = ()  # a follow-up's own words: a stating sentence must name one of them
     action: str = ""  # what the question asks who does (牵头): a sentence stating the body must name it
 
+    def rare_terms(self) -> tuple[str, ...]:
+        """The terms at least as rare as the terms' mean."""
+        if not self.terms:
+            return ()
+        mean = sum(self.weights.values()) / len(self.weights)
+        return tuple(t for t in self.terms if self.weights[t] >= mean)
+
     def names_a_weighty_term(self, sentence: str) -> bool:
         """The sentence itself names a term at least as rare as the terms' mean (its context names the rest)."""
         if not self.terms:
@@ -74,6 +81,8 @@ def judge(analysis: QueryAnalysis, hits: list[Hit], library_regions: list[str], 
         return Verdict(REFUSED, "现有文件中未找到与问题相关的条款。")
     if term_coverage(analysis, hits[:3]) < MIN_COVERAGE:
         return Verdict(REFUSED, "现有文件中未找到依据：检索到的条款与问题关系不大。")
+    if analysis.document_facts and not analysis.comparative:
+        return Verdict(ANSWERED)  # the document's own 文号 / date / issuer: read from its metadata
     stating = hits[:STATING_CLAUSES]
     topic = _topic(analysis, library_texts(library) if library is not None else _hit_texts(stating))
     strict = analysis.strict_kinds
@@ -112,14 +121,14 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
 
 
 def decides(analysis: QueryAnalysis, topic: _Topic, hits: list[Hit]) -> bool:
-    """For a yes/no question: some sentence names what it asks whether (its predicate's words) on its topic."""
-    predicate = tuple(t for t in topic.terms if t in analysis.predicate)
+    """For a yes/no question: some clause on its topic names what it asks whether (the rarer words of its
+    predicate: 教代会 of 要不要经过教代会讨论). Lenient on purpose: colloquial predicates (派老师去教书) are
+    paraphrased in the documents (派驻教师), so only a predicate word the library uses and no hit names says no."""
+    rare = topic.rare_terms()
+    predicate = tuple(t for t in rare if t in analysis.predicate)
     if not predicate:
         return True
-    return any(
-        topic.share_named(sentence, predicate) > 0 and topic.share_named(context) >= STATED_TERM_SHARE
-        for sentence, context in _sentences_in_context(hits)
-    )
+    return any(topic.share_named(_hit_texts([hit])[0], predicate) > 0 for hit in hits)
 
 
 def _topic(analysis: QueryAnalysis, texts: tuple[str, ...]) -> _Topic:

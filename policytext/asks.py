@@ -27,8 +27,9 @@ _COUNT_NUMERAL = (
 )
 _ANY_NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)(?:\s*[—\-~至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
 _MEASURES = "个所项次名类种条位批家节门"
-_ASKED_COUNT = re.compile(rf"(?<![哪那这])(?:几|多少)([{_MEASURES}])\s*([\u4e00-\u9fff]{{2}})")
-_ASKED_COUNT_AT = re.compile(rf"(?<![哪那这])(?:几|多少)([{_MEASURES}])")
+_ASKED_COUNT = re.compile(rf"(?<![哪那这好])(?:几|多少)([{_MEASURES}])\s*([\u4e00-\u9fff]{{2}})")
+_SELF_SAYING_MEASURES = "所"  # the measure alone says what is counted (schools, institutions)
+_ASKED_COUNT_AT = re.compile(rf"(?<![哪那这好])(?:几|多少)([{_MEASURES}])")
 _PLACES_OR_SCHOOLS = re.compile(r"县|区|市|乡|镇|学校|校")  # counted as a share too: 80%以上的县
 # A duration: a small number of years, months … (2018年 is a year, not a duration).
 _DURATION = r"(?<![\d])(?:\d{1,2}|[一二两三四五六七八九十半]+)\s*(?:个)?(?:小时|分钟|天|周|星期|个?月|年|学期|学年)"
@@ -40,9 +41,9 @@ _MONEY = r"(?:补贴|补助|津贴|工资|奖金|奖励金|绩效|经费|资金|
 _BODY = (
     r"(?:教育局|教育厅|教委|教育委员会|教育行政部门|教育部门|教育主管部门|人民政府|政府|财政|人社|人力资源|编办|机构编制|"
     r"发改|督导|教研|教科院|教科所|科学研究院|研究院|研究所|普教所|进修学校|进修院校|高校|大学|师范|部门|委员会|领导小组|"
-    r"办公室|中心校|龙头学校|牵头学校|核心校|学区长|集团|理事会|校长|书记|学校|科)"
+    r"办公室|中心校|龙头学校|牵头学校|核心校|学区长|集团|理事会|校长|书记|学校|科|机构|第三方|专家)"
 )
-_RESPONSIBLE = r"(?:负责|牵头|承担|主管|统筹|组织|审核|审批|认定|报送|上报|报|提交|交|制定|由|落实|指导|监督|考核|建立|成立|设立|提供)"
+_RESPONSIBLE = r"(?:负责|牵头|承担|主管|统筹|组织|审核|审批|认定|报送|上报|报|提交|交|制定|由|落实|指导|监督|考核|建立|成立|设立|提供|进行)"
 # Nouns that qualify schools in general (优质学校, 成员学校) rather than name one.
 _GENERIC_SCHOOL = re.compile(
     r"(?:优质|薄弱|农村|乡村|城区|城镇|城市|成员|龙头|牵头|核心|新建|新优质|中小|义务教育|民办|公办|有关|相关|帮扶|结对|"
@@ -104,17 +105,20 @@ def _measure_of(measure: str) -> str:
 
 
 def _states_count_of(question: str) -> Callable[[str], bool]:
-    """A count of what the question counts: 几名骨干教师 -> 3名骨干教师; 几个省里的学科带头人 -> 1-2名省级学科带头人.
-
-    What is counted is any word of the phrase after the measure; a lone 一 is an article, 若干 no count.
+    """A count of what the question counts: 几名骨干教师 -> 3名骨干教师, 骨干教师3名; 几个省里的学科带头人 ->
+    1-2名省级学科带头人. A measure that says what is counted (所: schools, institutions) is enough alone;
+    others need a word of the counted phrase beside the number. A lone 一 is an article, 若干 no count.
     """
     asked = [(m.group(1), _counted_words(question[m.end(1):])) for m in _ASKED_COUNT_AT.finditer(question)]
     share = re.compile(_SHARE) if _PLACES_OR_SCHOOLS.search(question) else None
-    patterns = [
-        re.compile(_COUNT_NUMERAL + _measure_of(m) + r"\s*[\u4e00-\u9fff]{0,6}?(?:" + "|".join(map(re.escape, words)) + ")")
-        for m, words in asked
-        if words
-    ]
+    patterns = []
+    for measure, words in asked:
+        number = _COUNT_NUMERAL + _measure_of(measure)
+        if measure in _SELF_SAYING_MEASURES or not words:
+            patterns.append(re.compile(number))
+            continue
+        named = "(?:" + "|".join(map(re.escape, words)) + ")"
+        patterns.append(re.compile(rf"{number}\s*[\u4e00-\u9fff]{{0,6}}?{named}|{named}[\u4e00-\u9fff]{{0,8}}?{number}"))
     if not patterns:
         patterns = [re.compile(rf"{_COUNT_NUMERAL}[{_MEASURES}人]")]
     return lambda sentence: any(p.search(sentence) for p in patterns) or bool(share and share.search(sentence))
@@ -146,7 +150,7 @@ ANSWER_KINDS = (
     AnswerKind(
         "count",
         re.compile(
-            r"(?<![哪那这])(?:几|多少)(?:个(?!方面)|所|名(?![师校])|人|项|条|位|批|家|次|节|门)|至少(?:要|得|需要)?(?:有)?几|"
+            r"(?<![哪那这好])(?:几|多少)(?:个(?!方面)|所|名(?![师校])|人|项|条|位|批|家|次|节|门)|至少(?:要|得|需要)?(?:有)?几|"
             r"多少(?:县|区|市|乡镇|学校)"
         ),
         _pattern(rf"{_COUNT_NUMERAL}[{_MEASURES}人]"),
@@ -182,13 +186,14 @@ ANSWER_KINDS = (
     AnswerKind(
         "body",
         re.compile(r"谁|哪(?:个|些|一)?[\u4e00-\u9fff]{0,2}(?:部门|单位|机构|机关|中心)|哪个(?:科|处|室|股)|什么(?:部门|单位|机构)|哪家|哪一级|哪级|"
-            r"由哪|找哪|归哪|报哪|交哪|哪里|责任主体"),
+            r"由哪|找哪|归哪|(?:报|交)(?:到|给)?哪(?:里|儿|个|一级|级)|哪里|责任主体"),
         _pattern(rf"{_BODY}.{{0,8}}{_RESPONSIBLE}|{_RESPONSIBLE}.{{0,6}}{_BODY}|责任单位|牵头单位"),
         "责任部门或人员",
     ),
     AnswerKind(
         "named",
-        re.compile(r"哪(?:些|几个?|几所)(?:学校|小学|中学|区县?|县|市|州|地区|省|学区|集团|大学|高校)|哪几所|名单|叫什么|名称是"),
+        re.compile(r"哪(?:些|几个?|几所)(?:学校|小学|中学|区县?|县|市|州|地区|省|学区|集团|大学|高校)|哪几所|叫什么|名称是|"
+            r"名单(?:是什么|有哪些|呢)?\s*[?？]?\s*$"),
         names_schools_or_places,
         "具体名单",
     ),
@@ -200,7 +205,7 @@ ANSWER_KINDS = (
     ),
     AnswerKind(
         "reward",
-        re.compile(r"奖励|奖惩|表彰|激励|好处|鼓励措施|奖金|奖补|优待|照顾|倾斜"),
+        re.compile(r"奖励|奖惩|表彰|激励|好处|鼓励措施|奖金|奖补|优待|倾斜"),
         _pattern(r"奖励|表彰|奖惩|奖补|以奖代补|评优|评先|优先|激励|倾斜|嘉奖"),
         "奖励办法",
     ),
@@ -255,7 +260,7 @@ YES_NO_QUESTION = re.compile(
     r"(?:能|可以|会|要|需要|必须|得|允许|应该|应当|算|有|用|让|给)[^?？]{1,24}[吗么][?？]?\s*$"
 )
 # A question word: a …吗 question holding one asks for that (要交什么材料吗?), not whether.
-_WH_WORD = re.compile(r"什么|哪|谁|多少|几|怎么|怎样|如何|啥")
+_WH_WORD = re.compile(r"哪|谁|多少|怎么|怎样|如何")  # 要交什么材料吗? 几个学校要一起商量吗? still ask whether
 _STRONG_MODAL = re.compile(rf"可不可以|需不需要|允不允许|{_A_NOT_A}|能否|可否|是否|有没有")
 _MODAL = re.compile(r"可以|能|会|需要|必须|允许|应该|应当|要|得|让|给|有|用")
 # Framing: a sentence that introduces, motivates or exhorts rather than provides.

@@ -45,7 +45,7 @@ _ASKED_SHARE = re.compile(r"比例|比重|占比|百分之几|百分比|多少%|
 SHARE = r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百]+"  # how a share is written
 _ASKED_TIME = re.compile(r"哪一?年|哪个月|几月|什么时候|何时|截止|期限|时间表|时间节点")
 TIME = r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月|年底"  # how a year or a month is written
-_ISSUING = r"(?:发布|印发|出台|颁布|签发|发文|成文|下发|制定|公布)"
+_ISSUING = r"(?:发布|印发|出台|颁布|签发|发文|成文|下发|制定|公布|发表)"
 _WHEN = r"(?:日期|时间|哪天|哪一天|何时|什么时候|哪年|哪一年|几月|哪个月|年份)"
 # Facts about the document itself that a question can ask for, and how a front-matter line states each.
 DOCUMENT_FACT_QUESTIONS = {

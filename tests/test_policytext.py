@@ -421,7 +421,7 @@ def test_a_reason_is_stated_by_a_purpose_or_by_framing():
         ("day", ["截止日期是哪天", "几号之前交", "哪一天开始"], ["哪一年完成", "多少天"], "3月15日前反馈", "2014年前反馈"),
         ("body", ["由哪个部门牵头", "要交给谁", "谁来负责"], ["怎么交流", "要交什么材料"], "由县教育局负责组织实施",
          "加强交流合作"),
-        ("named", ["有哪些学校参加", "在哪几个区试点", "名单有吗"], ["有哪些要求", "有哪几种模式"], "在杨浦、徐汇、闸北4区先行试点",
+        ("named", ["有哪些学校参加", "在哪几个区试点", "名单是什么"], ["有哪些要求", "有哪几种模式", "名单多久更新一次"], "在杨浦、徐汇、闸北4区先行试点",
          "组织优质学校结对帮扶农村学校"),
         ("penalty", ["考核不达标会怎样", "会被问责吗", "有什么处罚"], ["有什么奖励", "怎么考核"], "对工作不力的追究责任",
          "定期开展考核"),
@@ -444,7 +444,8 @@ def test_answer_kinds(kind, asked, not_asked, given, not_given):
     ("question", "sentence", "counts"),
     [("派几名骨干教师?", "选派3名骨干教师到成员学校", True), ("派几名骨干教师?", "至少派出1名中层干部", False),
      ("最少派几个中层干部?", "至少派出1名中层或后备干部", True), ("几所学校?", "以一所优质学校为龙头", False),
-     ("几所学校?", "捆绑对应若干所学校", False), ("招几个骨干教师?", "每年招聘2名市级骨干教师", True)],
+     ("几所学校?", "捆绑对应若干所学校", False), ("招几个骨干教师?", "每年招聘2名市级骨干教师", True),
+     ("新增多少名音乐教师?", "全市新增音乐专职教师222人", True), ("在多少所学校试点?", "在百所小学一年级开始实施", True)],
 )  # fmt: skip
 def test_a_count_is_of_what_the_question_counts(question, sentence, counts):
     (count,) = [k for k in kinds_asked(question) if k.name == "count"]
@@ -455,7 +456,7 @@ def test_a_count_is_of_what_the_question_counts(question, sentence, counts):
     ("question", "yes_no", "predicate"),
     [("集团成立以后总校会派老师来代课吗?", True, "派老师来代课"), ("发不发生活补助?", True, "生活补助"),
      ("是否需要审批?", True, "需要审批"), ("能不能连续当两任校长?", True, "连续当两任校长"),
-     ("可不可以从外县引进老师?", True, "从外县引进老师"), ("交流回来以后要写什么总结吗?", False, ""),
+     ("可不可以从外县引进老师?", True, "从外县引进老师"), ("交流回来以后要写什么总结吗?", True, "写什么总结"), ("回来以后交到哪个部门吗?", False, ""),
      ("学区怎么划分?", False, ""), ("哪些学校要参加?", False, "")],
 )  # fmt: skip
 def test_yes_no_questions_and_what_they_ask_whether(question, yes_no, predicate):

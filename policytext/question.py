@@ -67,8 +67,8 @@ TRAILING_PARTICLES = re.compile(r"(?:呢|吗|么)?[?？。!！\s]*$")  # what a 
 # Asks for more on the previous turn's topic: 还有呢? 另外呢? 还有别的要求吗? 除了X,还…?
 MORE_CUE = re.compile(
     r"^(?:还有呢|另外呢|其他呢|其它呢|别的呢|还有吗|还有没有|然后呢|此外呢|再说说|继续)|还有(?:别的|其他|其它|什么|哪些)|"
-    r"^除了.{1,16}?(?:以外|之外)?[,，]?(?:还|另外)"
-)
+    r"^除了[^,，]{1,16}?(?:以外|之外)?[,，](?=.*(?:还|另外))|^除了[^,，还]{1,16}?(?:以外|之外)?(?=还)"
+)  # 除了X, …还…: X was given; what follows is asked
 # Points at a document of the conversation (那份通知, 这个规划里): says where to look, not what about.
 DOCUMENT_POINTER = re.compile(r"(?:那|这|该)?(?:份|个|篇)?(?:通知|文件|规划|方案|意见|规定|办法|文)(?:里|中|上|里面|当中)?")
 

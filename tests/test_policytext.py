@@ -55,8 +55,10 @@ from policytext.question import (
     ANAPHORA,
     COMPARATIVE,
     DOCUMENT_FACT_ANSWERS,
+    DOCUMENT_POINTER,
     KINDS_QUESTION,
     LIST_QUESTION,
+    MORE_CUE,
     ORDINAL_REFERENCE,
     analyze,
     answer_patterns,
@@ -581,6 +583,9 @@ def test_a_name_inside_a_longer_one_is_no_mention_of_its_own():
     [
         (ORDINAL_REFERENCE, ["第二条具体怎么做", "第3点是什么意思", "那第一项呢"], ["第二批名单", "第一次会议", "二条措施"]),
         (ANAPHORA, ["那上海呢", "这个有时间要求吗", "还有别的吗", "上述措施由谁负责"], ["上海有什么规定", "学区怎样划分"]),
+        (MORE_CUE, ["还有呢", "另外呢?", "还有其他要求吗", "除了经费,还有哪些保障", "除了挂职还有什么交流"],
+         ["学区怎样划分", "除了学校以外的场所", "有没有补贴"]),
+        (DOCUMENT_POINTER, ["那份通知里", "这个规划中", "方案里"], ["学区怎样划分"]),
     ],
 )  # fmt: skip
 def test_follow_up_cues(pattern, positive, negative):
@@ -615,3 +620,7 @@ def test_how_a_question_names_an_issuing_organ(issuer, forms):
 )  # fmt: skip
 def test_names_as_words(text, name, named):
     assert names_as_words(text, name) is named
+
+
+def test_a_besides_cue_keeps_what_the_question_asks_besides():
+    assert MORE_CUE.sub(" ", "除了中层,校长之间还有别的交流安排吗").split() == ["校长之间", "交流安排吗"]

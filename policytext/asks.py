@@ -29,7 +29,7 @@ _ANY_NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)
 _MEASURES = "个所项次名类种条位批家节门"
 _ASKED_COUNT = re.compile(rf"(?<![哪那这好])(?:几|多少)([{_MEASURES}])\s*([\u4e00-\u9fff]{{2}})")
 _SELF_SAYING_MEASURES = "所"  # the measure alone says what is counted (schools, institutions)
-_ASKED_COUNT_AT = re.compile(rf"(?<![哪那这好])(?:几|多少)([{_MEASURES}])")
+_ASKED_COUNT_AT = re.compile(rf"(?<![哪那这好])(?:几|多少)([{_MEASURES}人])")
 _PLACES_OR_SCHOOLS = re.compile(r"县|区|市|乡|镇|学校|校")  # counted as a share too: 80%以上的县
 # A duration: a small number of years, months … (2018年 is a year, not a duration).
 _DURATION = r"(?<![\d])(?:\d{1,2}|[一二两三四五六七八九十半]+)\s*(?:个)?(?:小时|分钟|天|周|星期|个?月|年|学期|学年)"
@@ -110,7 +110,8 @@ def _states_count_of(question: str) -> Callable[[str], bool]:
     others need a word of the counted phrase beside the number. A lone 一 is an article, 若干 no count.
     """
     asked = [(m.group(1), _counted_words(question[m.end(1):])) for m in _ASKED_COUNT_AT.finditer(question)]
-    share = re.compile(_SHARE) if _PLACES_OR_SCHOOLS.search(question) else None
+    counted = " ".join(w for _, words in asked for w in words) or _counted_after_many(question)
+    share = re.compile(_SHARE) if _PLACES_OR_SCHOOLS.search(counted) else None  # 多少县: 80%以上的县 counts them
     patterns = []
     for measure, words in asked:
         number = _COUNT_NUMERAL + _measure_of(measure)
@@ -122,6 +123,12 @@ def _states_count_of(question: str) -> Callable[[str], bool]:
     if not patterns:
         patterns = [re.compile(rf"{_COUNT_NUMERAL}[{_MEASURES}人]")]
     return lambda sentence: any(p.search(sentence) for p in patterns) or bool(share and share.search(sentence))
+
+
+def _counted_after_many(question: str) -> str:
+    """What 多少 counts when no measure follows it (多少县区 -> 县区)."""
+    match = re.search(r"多少([\u4e00-\u9fff]{1,4})", question)
+    return match.group(1) if match else ""
 
 
 def _counted_words(rest: str) -> list[str]:

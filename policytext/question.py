@@ -29,9 +29,10 @@ from policytext.places import find_places, gazetteer, region_forms, unlisted_pla
 COMPARATIVE = re.compile(r"各地|各省|各市|各文件|各份文件|各份|分别|对比|比较|异同|不同地区|哪些地方|几份文件")
 # Words that ask rather than say what about; cut out before tokenising, so 哪些方面 still yields 方面.
 INTERROGATIVES = re.compile(
+    r"(?:几|多少)[个所项次名类种条位批家节门人](?!级)|"
     r"哪几种|哪几个|哪几项|哪一天|哪一年|哪些|哪几|哪种|哪个|哪天|什么样的?|什么|怎么样|怎样|怎么|如何|多少|由谁|是谁|"
     r"能不能|可不可以|会不会|要不要|需不需要|是不是|用不用|算不算|多久|多长时间|"
-    r"是否|有没有|能否|可否|干啥|啥|吗|呢|谁|几(?=[个所项次名类种条位批家年天周])"
+    r"是否|有没有|能否|可否|干啥|啥|吗|呢|谁|几(?=[年天周])"
 )
 # The answer is likely an enumeration (…、…、…).
 LIST_QUESTION = re.compile(r"哪些|哪几|什么内容|哪方面|几个方面")

@@ -447,7 +447,8 @@ def test_answer_kinds(kind, asked, not_asked, given, not_given):
     [("派几名骨干教师?", "选派3名骨干教师到成员学校", True), ("派几名骨干教师?", "至少派出1名中层干部", False),
      ("最少派几个中层干部?", "至少派出1名中层或后备干部", True), ("几所学校?", "以一所优质学校为龙头", False),
      ("几所学校?", "捆绑对应若干所学校", False), ("招几个骨干教师?", "每年招聘2名市级骨干教师", True),
-     ("新增多少名音乐教师?", "全市新增音乐专职教师222人", True), ("在多少所学校试点?", "在百所小学一年级开始实施", True)],
+     ("新增多少名音乐教师?", "全市新增音乐专职教师222人", True), ("在多少所学校试点?", "在百所小学一年级开始实施", True),
+     ("2017年有多少县区推行?", "各市80%以上的县(市、区)推行改革", True), ("学校每班最多多少人?", "农村学校数占比为87.4%", False)],
 )  # fmt: skip
 def test_a_count_is_of_what_the_question_counts(question, sentence, counts):
     (count,) = [k for k in kinds_asked(question) if k.name == "count"]

@@ -72,13 +72,14 @@ def ask(
     else:
         items = sibling_items(hits[0]) if _lists_kinds(analysis) else []
         answer = compose(question, analysis, hits, scope_note, items, given=resolved.exclude)
+    answer = replace(answer, reading=resolved.reading)
     if answer.abstained or settings.answer_mode != "llm" or not settings.llm_configured:
         if on_token:
             on_token(answer.answer)
         return answer
     from assistant.llm import llm_answer
 
-    return llm_answer(_llm_context(answer, hits), settings, on_token=on_token)
+    return replace(llm_answer(_llm_context(answer, hits), settings, on_token=on_token), reading=resolved.reading)
 
 
 def compose(

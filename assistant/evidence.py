@@ -108,7 +108,7 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
     A number anywhere is not enough: 每年引入1-2名学科带头人 gives a head count, but not of a class size.
     """
     asked = tuple(t for t in topic.terms if t in topic.asked)
-    if kind.name == "body":  # 由哪个部门牵头: the body must be said to do that (牵头), not anything
+    if kind.name == "body":  # 由哪个科室负责审核: the body must be said to do that (审核), not anything
         asked += tuple(t for t in topic.terms if t in topic.action and t not in asked)
     return any(
         kind.states(sentence)
@@ -122,7 +122,7 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
 
 def decides(analysis: QueryAnalysis, topic: _Topic, hits: list[Hit]) -> bool:
     """For a yes/no question: some clause on its topic names what it asks whether (the rarer words of its
-    predicate: 教代会 of 要不要经过教代会讨论). Lenient on purpose: colloquial predicates (派老师去教书) are
+    predicate: 家长委员会 of 要不要经过家长委员会同意). Lenient on purpose: colloquial predicates (派老师去教书) are
     paraphrased in the documents (派驻教师), so only a predicate word the library uses and no hit names says no."""
     rare = topic.rare_terms()
     predicate = tuple(t for t in rare if t in analysis.predicate)

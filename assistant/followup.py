@@ -2,7 +2,7 @@
 
 A follow-up is read one of these ways, and the reading is kept so the app can show it (理解为：…):
 - *ordinal*: 第二条… points at an item of the previous answer; its document is searched;
-- *region*: it names another region or document and nothing else new (二道区的规划里呢?): the previous
+- *region*: it names another region or document and nothing else new (巴州的方案里呢?): the previous
   question, about the new region;
 - *more*: 还有呢? / 另外呢? / 除了X还…?: the previous question again, with the clauses already given left out;
 - *fragment*: a short question without a topic or place of its own (要交给谁? 哪一年之前?): the previous
@@ -63,7 +63,7 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolved:
     where = f"{'、'.join(regions)} " if regions else ""
     if MORE_CUE.search(question):
         rest = _strip(MORE_CUE.sub(" ", ANAPHORA.sub("", question)))
-        about = rest if _has_topic(rest) else f"{_topic_of(previous)} {rest}"  # 除了中层,校长之间还有…: its own
+        about = rest if _has_topic(rest) else f"{_topic_of(previous)} {rest}"  # 除了经费,人员上还有哪些保障: its own
         return Resolved(f"{where}{about}".strip(), doc_ids=scope, exclude=_sentences_given(previous), asks=rest or base,
                         reading="more")  # fmt: skip
     if _is_fragment(question):
@@ -79,19 +79,14 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolved:
 
 
 def own_content(question: str, regions: list[str]) -> bool:
-    """A question naming a region says something of its own besides it (上海是谁牵头推的? vs 上海呢?)."""
+    """A question naming a region says something of its own besides it (北京由谁主管? vs 北京呢?)."""
     return any(len(t) >= 2 for t in tokenize(_own_words(question, regions)))
 
 
-def is_followup(resolved: Resolved) -> bool:
-    """The question was read against the conversation (the app says how: 理解为：…)."""
-    return bool(resolved.reading)
-
-
 def _is_fragment(question: str) -> bool:
-    """Opens by pointing back (这个…, 那…), or is short with at most one word of its own (谁来指导? 截止到哪天?).
+    """Opens by pointing back (这个…, 那…), or is short (由谁负责? 哪天截止?): it may lean on the last turn.
 
-    A short question with a topic of its own (开放日期间各校展示什么?) stands alone, in the carried scope.
+    A short one with a topic of its own (开放日期间各校展示什么?) is first searched as it stands, in scope.
     """
     if ANAPHORA.match(question):
         return True

@@ -105,6 +105,7 @@ class Answer:
     unsupported: tuple[str, ...] = ()  # LLM sentences whose citation does not support them
     mode: str = "extractive"
     outcome: str = ""  # answered / not_stated / refused; left empty, it follows from abstained
+    reading: str = ""  # how a follow-up was read: ordinal / region / more / fragment / scope ("" standing alone)
 
     def __post_init__(self) -> None:
         if not self.outcome:
@@ -124,6 +125,7 @@ class Answer:
             "answer": self.answer,
             "abstained": self.abstained,
             "outcome": self.outcome,
+            "reading": self.reading,
             "citations": [c.to_json() for c in self.citations],
             "nearby": [c.to_json() for c in self.nearby],
             "notice": self.notice,

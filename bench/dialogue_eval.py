@@ -76,6 +76,7 @@ def run_conversations(ask_in, conversations: list[dict]) -> dict:
             result = judge_answer(answer, turn["expect"])
             result["right"] = result["in_answer"] if turn["expect"] else answer.abstained
             result["resolved"] = answer.resolved_question
+            result["reading"] = getattr(answer, "reading", "")  # how the follow-up was read (absent in older code)
             per_turn[f"{conv['id']}.{i + 1}"] = result
             if i == 0:
                 first.append(result["right"])

@@ -105,8 +105,8 @@ def _measure_of(measure: str) -> str:
 
 
 def _states_count_of(question: str) -> Callable[[str], bool]:
-    """A count of what the question counts: 几名骨干教师 -> 3名骨干教师, 骨干教师3名; 几个省里的学科带头人 ->
-    1-2名省级学科带头人. A measure that says what is counted (所: schools, institutions) is enough alone;
+    """A count of what the question counts: 几名骨干教师 -> 3名骨干教师, 骨干教师3名; 几个市里的骨干教师 ->
+    2名市级骨干教师. A measure that says what is counted (所: schools, institutions) is enough alone;
     others need a word of the counted phrase beside the number. A lone 一 is an article, 若干 no count.
     """
     asked = [(m.group(1), _counted_words(question[m.end(1):])) for m in _ASKED_COUNT_AT.finditer(question)]
@@ -267,7 +267,7 @@ YES_NO_QUESTION = re.compile(
     r"(?:能|可以|会|要|需要|必须|得|允许|应该|应当|算|有|用|让|给)[^?？]{1,24}[吗么][?？]?\s*$"
 )
 # A question word: a …吗 question holding one asks for that (要交什么材料吗?), not whether.
-_WH_WORD = re.compile(r"哪|谁|多少|怎么|怎样|如何")  # 要交什么材料吗? 几个学校要一起商量吗? still ask whether
+_WH_WORD = re.compile(r"哪|谁|多少|怎么|怎样|如何")  # 要写什么总结吗? 几个学校要一起研究吗? still ask whether
 _STRONG_MODAL = re.compile(rf"可不可以|需不需要|允不允许|{_A_NOT_A}|能否|可否|是否|有没有")
 _MODAL = re.compile(r"可以|能|会|需要|必须|允许|应该|应当|要|得|让|给|有|用")
 # Framing: a sentence that introduces, motivates or exhorts rather than provides.
@@ -301,7 +301,7 @@ _WHO = re.compile(r"谁|哪(?:个|些|一|家|级)?(?:[\u4e00-\u9fff]{0,2}?(?:�
 
 
 def asked_action(question: str) -> str:
-    """What a question asks who does (由哪个部门来验收 -> 验收; 由谁任命的 -> 任命): the words after its last 谁/哪个部门."""
+    """What a question asks who does (由哪个部门来审核 -> 审核; 由谁批准的 -> 批准): the words after its last 谁/哪个部门."""
     text = re.split(r"[,，;；?？]", re.sub(r"[吗么呢]?[?？。!！\s]*$", "", question.strip()))
     for part in reversed(text):
         matches = list(_WHO.finditer(part))

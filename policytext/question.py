@@ -94,7 +94,7 @@ class QueryAnalysis:
     kinds: tuple[AnswerKind, ...] = ()  # the kinds of fact asked for (a sum, a share, a deadline, a body …)
     yes_no: bool = False  # 能不能/是否/会不会 …: the clause that decides it leads
     predicate: str = ""  # what a yes/no question asks whether (派老师来上课)
-    action: str = ""  # what a question asks who does (由哪个部门来验收 -> 验收)
+    action: str = ""  # what a question asks who does (由哪个部门来审核 -> 审核)
     asks_for_basis: bool = False  # 依据/背景…: framing sentences (为贯彻…, 根据…) may lead
     words: tuple[str, ...] = ()  # search tokens of the question without its regions and interrogatives
     asked_words: tuple[str, ...] = ()  # for a follow-up read against the conversation: tokens of its own words

@@ -136,11 +136,22 @@ def _topic(analysis: QueryAnalysis, texts: tuple[str, ...]) -> _Topic:
     n = len(texts) or 1
     weights = {}
     for term in dict.fromkeys([*analysis.topic_terms, *analysis.asked_terms, *_words_of(analysis.action)]):
-        df = sum(1 for text in texts if names_term(text, term))
+        df = _document_frequency(term, texts)
         if df:
             weights[term] = math.log(1 + n / df)
     asked = tuple(t for t in analysis.asked_terms if t in weights)
     return _Topic(tuple(weights), weights, asked, analysis.action)
+
+
+def _document_frequency(term: str, texts: tuple[str, ...]) -> int:
+    """How many of the texts name the term; counted once per term while the library's texts are unchanged."""
+    cached = texts is next(iter(_TEXTS.values()), None)
+    if cached and term in _DF:
+        return _DF[term]
+    df = sum(1 for text in texts if names_term(text, term))
+    if cached:
+        _DF[term] = df
+    return df
 
 
 def _words_of(text: str) -> list[str]:
@@ -165,7 +176,8 @@ def _hit_texts(hits: list[Hit]) -> tuple[str, ...]:
     return tuple(normalize_for_match(h.clause.heading + h.clause.text).lower() for h in hits)
 
 
-_TEXTS: dict[tuple, tuple[str, ...]] = {}
+_TEXTS: dict[tuple, tuple[str, ...]] = {}  # the current library's clause texts (one entry)
+_DF: dict[str, int] = {}  # document frequency of a term over those texts
 
 
 def library_texts(library) -> tuple[str, ...]:
@@ -173,6 +185,7 @@ def library_texts(library) -> tuple[str, ...]:
     key = tuple(sorted((d.doc_id, d.content_hash) for d in library.documents.values()))
     if key not in _TEXTS:
         _TEXTS.clear()
+        _DF.clear()
         _TEXTS[key] = tuple(normalize_for_match(c.heading + c.text).lower() for c in library.clauses())
     return _TEXTS[key]
 

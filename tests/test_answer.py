@@ -291,3 +291,18 @@ def test_the_carried_region_gives_way_to_a_question_whose_words_it_lacks(retriev
     moved = ask("委托管理式办学里学校和区县教育部门签的是什么协议?", retriever, history=history)
     assert moved.resolved_question == "委托管理式办学里学校和区县教育部门签的是什么协议?", moved.resolved_question
     assert "002" in cited_sources(moved), moved.answer
+
+
+def test_term_rarity_is_counted_once_per_library_and_again_after_a_change(retriever):
+    from dataclasses import replace as copy
+
+    from assistant import evidence
+
+    texts = evidence.library_texts(retriever.library)
+    topic = evidence._topic(retriever.analyze("学区长学校怎么选?"), texts)
+    assert "学区长" in evidence._DF and evidence._DF["学区长"] == sum(1 for t in texts if evidence.names_term(t, "学区长"))
+    assert topic.weights == evidence._topic(retriever.analyze("学区长学校怎么选?"), texts).weights
+    first = next(iter(retriever.library.documents.values()))
+    changed = copy(retriever.library, documents={**retriever.library.documents, first.doc_id: copy(first, content_hash="x")})
+    assert evidence.library_texts(changed) is not texts and "学区长" not in evidence._DF, "a changed library counts anew"
+    evidence.library_texts(retriever.library)  # leave the cache on the fixture's library

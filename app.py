@@ -192,19 +192,21 @@ def new_turn(i: int, question: str, library: Library, turns, filters, settings) 
 
 def show_answer(i: int, answer: Answer, library: Library, slot=None) -> None:
     """An answer with numbered citations; "not stated" or a refusal with the closest clauses set apart."""
-    slot = slot or st.empty()
-    if reading := view.reading_note(answer):
-        st.caption(reading)
-    if answer.abstained:
-        shown = view.outcome_view(answer)
-        box = slot.info if answer.not_stated else slot.warning
-        box(view.md_escape(answer.answer), icon=shown.icon, title=shown.title)
+    shown = view.outcome_view(answer) if answer.abstained else None
+    with (slot or st.empty()).container():  # how a follow-up was read goes above its answer
+        if reading := view.reading_note(answer):
+            st.caption(reading)
+        if shown:
+            box = st.info if answer.not_stated else st.warning
+            box(view.md_escape(answer.answer), icon=shown.icon, title=shown.title)
+        else:
+            st.markdown(view.md_escape(answer.answer))
+    if shown:
         if answer.nearby:
             st.markdown(f"**{shown.nearby_heading}**")
             for c in answer.nearby:
                 show_citation(f"{i}-near", c, library)
         return
-    slot.markdown(view.md_escape(answer.answer))
     if answer.notice:
         st.info(view.md_escape(answer.notice), icon=":material/info:")
     if answer.unsupported:

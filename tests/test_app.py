@@ -201,7 +201,7 @@ def test_a_follow_up_shows_how_it_was_read(app):
     second = app.session_state["turns"][1].answer
     assert second.resolved_question != "谁负责督查？" and "巴音郭楞" in second.resolved_question, second.resolved_question
     captions = [unescape(c.value) for c in app.chat_message[3].caption]
-    assert f"理解为：{second.resolved_question}" in captions, captions
+    assert captions[:1] == [f"理解为：{second.resolved_question}"], "shown first, above the answer"
     assert not any(c.startswith("理解为") for c in (unescape(c.value) for c in app.chat_message[1].caption))
 
 

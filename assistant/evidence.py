@@ -61,10 +61,7 @@ class _Topic:
 
     def names_a_weighty_term(self, sentence: str) -> bool:
         """The sentence itself names a term at least as rare as the terms' mean (its context names the rest)."""
-        if not self.terms:
-            return True
-        mean = sum(self.weights.values()) / len(self.weights)
-        return any(names_term(sentence, t) for t in self.terms if self.weights[t] >= mean)
+        return not self.terms or any(names_term(sentence, t) for t in self.rare_terms())
 
     def share_named(self, text: str, terms: tuple[str, ...] | None = None) -> float:
         """Share of the terms' weight the text names (1.0 when there are none)."""

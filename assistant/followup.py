@@ -111,10 +111,7 @@ def _places(text: str) -> list[str]:
 
 def _own_words(question: str, regions: list[str]) -> str:
     """What a question says besides its places, document pointers, anaphora and question words."""
-    text = _strip(question)
-    for region in regions:
-        for form in sorted(region_forms(region) | {region}, key=len, reverse=True):
-            text = text.replace(form, "")
+    text = _without_places(_strip(question), regions)
     text = DOCUMENT_POINTER.sub("", ANAPHORA.sub("", text))
     return _FILLER.sub("", _PUNCTUATION.sub("", strip_framing(text)).strip())
 
@@ -128,9 +125,7 @@ def _topic_of(previous: Turn) -> str:
     """What the previous turn was about: its own words when it had a topic of its own, else how it was read;
     without question words or places (the scope carries those). So topics do not pile up over a chain."""
     own = previous.question if _has_topic(previous.question) else previous.resolved_question
-    for region in _places(own):
-        for form in sorted(region_forms(region) | {region}, key=len, reverse=True):
-            own = own.replace(form, "")
+    own = _without_places(own, _places(own))
     return re.sub(r"\s+", " ", _PUNCTUATION.sub(" ", strip_framing(_strip(own)))).strip()
 
 
@@ -144,13 +139,16 @@ def _strip(text: str) -> str:
 
 def _swap_region(base: str, new_regions: list[str]) -> str:
     """The previous question about the new region(s) instead of the old one."""
-    old = _places(base)
-    stripped = base
-    for region in old:
-        for form in sorted(region_forms(region) | {region}, key=len, reverse=True):
-            stripped = stripped.replace(form, "")
-    stripped = stripped.strip("的 ,，")
+    stripped = _without_places(base, _places(base)).strip("的 ,，")
     return f"{'、'.join(new_regions)}{stripped}"
+
+
+def _without_places(text: str, regions: list[str]) -> str:
+    """Text with every way of writing the regions cut out (longest form first: 上海市 before 上海)."""
+    for region in regions:
+        for form in sorted(region_forms(region) | {region}, key=len, reverse=True):
+            text = text.replace(form, "")
+    return text
 
 
 def _ordinal_citation(question: str, previous: Turn) -> Citation | None:

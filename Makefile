@@ -23,9 +23,10 @@ $(TEST_STAMP): $(APP_STAMP)
 	touch $(TEST_STAMP)
 
 # Incremental: builds the index when missing, takes in files added to corpus/ by hand, updates an index
-# of an older format, and costs about a second when nothing changed.
+# of an older format, and costs about a second when nothing changed. In server mode (POLICY_CHROMA_HOST)
+# it only fills an empty shared library: a colleague's `make run` never changes the team's.
 index: $(APP_STAMP)
-	$(BIN)/python -m ingest
+	$(BIN)/python -m ingest --startup
 
 run: index
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false

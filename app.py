@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from assistant.types import Answer, Citation, Comparison, Target, Turn
-from errors import IndexMissing, PolicyError
+from errors import IndexMissing, PolicyError, StoreUnavailable
 from ingest.types import Document
-from retrieval.library import Library, load_library
+from retrieval.access import EditorRefused, check_editor, editing_locked
+from retrieval.library import Library, LibraryHome, open_library
 from retrieval.types import SearchFilters
 from settings import Settings, get_settings
 from ui import view
@@ -58,8 +59,7 @@ def warm_up(_retriever: Retriever, index_dir: str) -> threading.Thread:
 def retriever_for(settings: Settings, ready: bool = True) -> Retriever:
     """The server's retriever (warmed up when ready=True); shows the Chinese error and stops if it cannot open."""
     try:
-        store = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "embedded"
-        retriever = load_retriever(settings, str(settings.index_dir), settings.embedder, store)
+        retriever = load_retriever(settings, str(settings.index_dir), settings.embedder, view.library_place(settings))
     except IndexMissing as err:
         st.warning(f"{err.zh} 请先在“文库”页上传政策文件。")
         st.stop()
@@ -79,12 +79,30 @@ def library_targets(_library: Library, signature: tuple) -> list[Target]:
     return extract_targets(_library)
 
 
+@st.cache_resource(show_spinner=False)
+def library_home(_settings: Settings, index_dir: str, store: str) -> LibraryHome:
+    """Where the library lives (one per server process, so a shared library's documents are read once)."""
+    return open_library(_settings)
+
+
 def current_library(settings: Settings) -> Library:
-    """The clause library as it is on disk now; on the very first start, build the index first."""
-    library = load_library(settings.index_dir)
-    if library is None:
-        first_build(settings)
-        library = load_library(settings.index_dir) or Library()
+    """The library as it is now; on the very first start, build the index first.
+
+    A shared library that cannot be reached shows why, and the pages keep the copy read last.
+    """
+    try:
+        home = library_home(settings, str(settings.index_dir), view.library_place(settings))
+        library = home.load()
+        if library is None and not (home.shared and editing_locked(settings)):
+            first_build(settings)
+            library = home.load()
+    except StoreUnavailable as err:
+        st.error(err.zh, icon=":material/cloud_off:")
+        if last := st.session_state.get("last_library"):
+            return last
+        st.stop()
+    library = library or Library()
+    st.session_state["last_library"] = library
     return library
 
 
@@ -375,10 +393,32 @@ def library_page(library: Library, filters: SearchFilters, settings: Settings) -
     query = st.text_input("搜索文件", placeholder="标题、机关、地区或文号中的词，如：江苏 美育", key="library_query")
     rows = view.library_rows(library, filters, query)
     shown = "" if len(rows) == len(library.documents) else f"，当前显示 {len(rows)} 份（按侧栏筛选与搜索）"
-    st.caption(f"文库共 {len(library.documents)} 份文件、{clauses} 条条款{shown}。")
+    st.caption(f"{view.library_caption(settings)}共 {len(library.documents)} 份文件、{clauses} 条条款{shown}。")
     st.dataframe(rows, hide_index=True, key="library_table")
+    if not editor_unlocked(settings):
+        return
     upload_section(settings)
     remove_section(library, settings)
+
+
+def editor_unlocked(settings: Settings) -> bool:
+    """True when this session may change the library: no editor password configured, or it was given."""
+    if not editing_locked(settings) or st.session_state.get("editor_password"):
+        return True
+    st.markdown("##### 编辑文库")
+    st.caption("文库为只读：上传或删除文件需要编辑密码。")
+    with st.form("editor_login", border=False):
+        password = st.text_input("编辑密码", type="password", key="editor_password_input")
+        given = st.form_submit_button("解锁编辑", icon=":material/lock_open:")
+    if given:
+        try:
+            check_editor(password, settings)
+        except EditorRefused as err:
+            st.error(err.zh)
+            return False
+        st.session_state["editor_password"] = password
+        st.rerun()
+    return False
 
 
 def upload_section(settings: Settings) -> None:
@@ -394,10 +434,16 @@ def upload_section(settings: Settings) -> None:
     st.caption(view.upload_help(settings))
     if files:
         bar = st.progress(0.0, text="准备导入…")
-        outcome = import_uploads(
-            [(f.name, f.getvalue()) for f in files], settings,
-            on_progress=lambda fraction, text: bar.progress(min(fraction, 1.0), text=text),
-        )  # fmt: skip
+        try:
+            outcome = import_uploads(
+                [(f.name, f.getvalue()) for f in files], settings,
+                on_progress=lambda fraction, text: bar.progress(min(fraction, 1.0), text=text),
+                password=st.session_state.get("editor_password"),
+            )  # fmt: skip
+        except PolicyError as err:
+            bar.empty()
+            st.error(err.zh)
+            return
         st.session_state["upload_outcome"] = outcome
         st.session_state["upload_round"] = round_ + 1
         st.rerun()
@@ -430,7 +476,7 @@ def remove_document_now(doc_id: str, settings: Settings) -> None:
     from retrieval.upload import delete_document
 
     try:
-        doc = delete_document(doc_id, settings)
+        doc = delete_document(doc_id, settings, password=st.session_state.get("editor_password"))
         st.session_state["remove_notice"] = f"已删除《{doc.meta.title or doc.source}》。"
     except PolicyError as err:
         st.session_state["remove_error"] = err.zh

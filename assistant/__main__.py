@@ -154,13 +154,12 @@ def _run_compare(args) -> int:
 
 def _run_targets(args) -> int:
     from assistant.targets import extract_targets, filter_targets
-    from errors import IndexMissing
-    from retrieval.library import load_library
+    from retrieval.library import open_library
+    from retrieval.search import check_library
 
     settings = get_settings()
-    library = load_library(settings.index_dir)
-    if library is None or not library.documents:
-        raise IndexMissing(f"no index in {settings.index_dir}; run `python -m ingest` first")
+    home = open_library(settings)
+    library = check_library(home.load(), home, settings)
     kinds = ("target", "status") if args.all else ("target",)
     found = filter_targets(extract_targets(library), args.region, args.year_from, args.year_to, kinds)
     if not found and (args.region or args.year_from is not None or args.year_to is not None):

@@ -1,9 +1,10 @@
 """Bring the vectors and the BM25 store in line with a library, then commit the library.
 
-Order matters for crash safety: vectors first (one per passage, keyed by clause id and place,
-content hash in metadata, so a re-run embeds only what changed), BM25 next (replaced whole), the
-library file last (atomic). A run killed midway leaves the previous library in force, and search
-ignores ids the library does not hold.
+Order matters for crash safety: vectors first (one per passage, keyed by clause id and the hash of
+its text, so a re-run embeds only what changed and an old library's vectors stay until it is
+replaced), BM25 next (replaced whole, tagged with the new revision), the library last (atomic: a
+file, or the server's manifest). A run killed midway leaves the previous library in force, and
+search ignores clause and vector ids the library does not hold.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from ingest.types import Clause, Document
 from policytext.sentences import split_sentences
 from retrieval.embed import make_embedder
 from retrieval.lexical import LexicalIndex
-from retrieval.library import Library, save_library
+from retrieval.library import Library, LibraryHome, new_revision, open_library
 from retrieval.store import VectorRecord, VectorStore
 from settings import Settings
 
@@ -55,24 +56,36 @@ def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def bm25_path(index_dir: Path) -> Path:
-    """Folder of the BM25 store inside an index folder."""
-    return Path(index_dir) / BM25_DIR
+def bm25_path(cache_dir: Path) -> Path:
+    """Folder of the BM25 store inside an index folder (or a server library's local cache folder)."""
+    return Path(cache_dir) / BM25_DIR
+
+
+def build_lexical(library: Library) -> LexicalIndex:
+    """The BM25 index of a library's clauses, tagged with its revision."""
+    pairs = [(c.clause_id, lexical_text(c)) for c in library.clauses()]
+    return LexicalIndex.build([i for i, _ in pairs], [t for _, t in pairs], revision=library.revision)
 
 
 def sync_index(
-    library: Library, settings: Settings, on_embedded: Callable[[int, int], None] | None = None, store=None
+    library: Library,
+    settings: Settings,
+    on_embedded: Callable[[int, int], None] | None = None,
+    store=None,
+    home: LibraryHome | None = None,
 ) -> int:
-    """Embed new/changed passages, drop stale vectors, rebuild BM25, save the library.
+    """Embed new/changed passages, rebuild BM25, commit the library, then drop the vectors it no longer holds.
 
-    Returns the number of clauses (re-)embedded; on_embedded(done, total) counts passages.
+    Returns the number of clauses with a text embedded (a text stored before is copied, not embedded);
+    on_embedded(done, total) counts passages.
     """
+    home = home or open_library(settings)
     library.embedder = settings.embedder
     if store is None:
         store = VectorStore(settings, make_embedder(settings.embedder), settings.embedder)
-    records = [r for d in library.documents.values() for c in d.clauses for r in _records(c, d, settings)]
+    records = list({r.record_id: r for r in library_records(library, settings)}.values())
     stored = store.hashes()
-    todo = [r for r in records if stored.get(r.record_id) != r.text_hash]
+    todo = [r for r in records if r.record_id not in stored]
     done = 0
 
     def progress(n: int) -> None:
@@ -81,18 +94,30 @@ def sync_index(
         if on_embedded:
             on_embedded(done, len(todo))
 
-    store.upsert(todo, on_batch=progress)
+    store.upsert(todo, on_batch=progress, stored=stored)
+    library.revision = new_revision()
+    build_lexical(library).save(bm25_path(home.cache_dir))
+    home.commit(library)
     wanted = {r.record_id for r in records}
-    pairs = [(c.clause_id, lexical_text(c)) for c in library.clauses()]
-    LexicalIndex.build([i for i, _ in pairs], [t for _, t in pairs]).save(bm25_path(settings.index_dir))
-    save_library(library, settings.index_dir)
     store.delete([i for i in stored if i not in wanted])
     store.drop_legacy()
-    return len({r.clause_id for r in todo})
+    known = set(stored.values())
+    return len({r.clause_id for r in todo if r.text_hash not in known})
+
+
+def library_records(library: Library, settings: Settings) -> list[VectorRecord]:
+    """Every passage record the library's clauses need."""
+    return [r for d in library.documents.values() for c in d.clauses for r in _records(c, d, settings)]
+
+
+def record_ids(library: Library, settings: Settings) -> set[str]:
+    """Ids of the vectors that belong to the library: what a search of it may return."""
+    return {r.record_id for r in library_records(library, settings)}
 
 
 def _records(clause: Clause, doc: Document, settings: Settings) -> list[VectorRecord]:
     return [
-        VectorRecord(f"{clause.clause_id}:{n}", clause.clause_id, text, doc.doc_id, text_hash(text))
-        for n, text in enumerate(passages(clause, whole=settings.whole_clause_vectors))
+        VectorRecord(f"{clause.clause_id}:{digest}", clause.clause_id, text, doc.doc_id, digest)
+        for text in passages(clause, whole=settings.whole_clause_vectors)
+        for digest in (text_hash(text),)
     ]

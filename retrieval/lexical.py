@@ -14,30 +14,34 @@ from policytext.lexicon import tokenize
 
 _IDS_FILE = "clause_ids.json"
 _TOKENS_FILE = "clause_tokens.json"  # the tokens of each clause, to index a part of the library on its own
+_REVISION_FILE = "revision.txt"  # the library revision the index was built from
 
 
 class LexicalIndex:
     """BM25 (bm25s) over clause tokens, addressable by clause id."""
 
-    def __init__(self, bm25: bm25s.BM25 | None, clause_ids: list[str], tokens: list[list[str]] | None = None):
+    def __init__(
+        self, bm25: bm25s.BM25 | None, clause_ids: list[str], tokens: list[list[str]] | None = None, revision: str = ""
+    ):
         self._bm25 = bm25
         self.clause_ids = clause_ids
         self._tokens = tokens
+        self.revision = revision
         self._best: dict[str, float] = {}
 
     @classmethod
-    def build(cls, clause_ids: list[str], texts: list[str]) -> LexicalIndex:
+    def build(cls, clause_ids: list[str], texts: list[str], revision: str = "") -> LexicalIndex:
         """Index texts (one per clause id); an empty library gives an empty index."""
-        return cls.from_tokens(list(clause_ids), [tokenize(t) or [""] for t in texts])
+        return cls.from_tokens(list(clause_ids), [tokenize(t) or [""] for t in texts], revision)
 
     @classmethod
-    def from_tokens(cls, clause_ids: list[str], tokens: list[list[str]]) -> LexicalIndex:
+    def from_tokens(cls, clause_ids: list[str], tokens: list[list[str]], revision: str = "") -> LexicalIndex:
         """Index clauses already tokenised (one token list per clause id)."""
         if not tokens:
-            return cls(None, [], [])
+            return cls(None, [], [], revision)
         bm25 = bm25s.BM25()
         bm25.index(tokens, show_progress=False)
-        return cls(bm25, clause_ids, tokens)
+        return cls(bm25, clause_ids, tokens, revision)
 
     def subset(self, clause_ids: set[str]) -> LexicalIndex:
         """A BM25 index of these clauses alone: their ranking then depends on nothing else in the library."""
@@ -55,6 +59,7 @@ class LexicalIndex:
             self._bm25.save(str(tmp), show_progress=False)
         (tmp / _IDS_FILE).write_text(json.dumps(self.clause_ids), encoding="utf-8")
         (tmp / _TOKENS_FILE).write_text(json.dumps(self._tokens or [], ensure_ascii=False), encoding="utf-8")
+        (tmp / _REVISION_FILE).write_text(self.revision, encoding="utf-8")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if directory.exists():
@@ -72,7 +77,9 @@ class LexicalIndex:
         bm25 = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0) if ids else None
         tokens_file = directory / _TOKENS_FILE  # absent in an index saved before it was kept
         tokens = json.loads(tokens_file.read_text(encoding="utf-8")) if tokens_file.exists() else None
-        return cls(bm25, ids, tokens or None)
+        revision_file = directory / _REVISION_FILE
+        revision = revision_file.read_text(encoding="utf-8").strip() if revision_file.exists() else ""
+        return cls(bm25, ids, tokens or None, revision)
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every clause (in clause_ids order) for the query tokens."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -13,9 +14,9 @@ from policytext.lexicon import tokenize
 from policytext.places import region_named
 from policytext.question import DOCUMENT_FACT_ANSWERS, QueryAnalysis, strip_framing
 from retrieval.embed import make_embedder
-from retrieval.index import bm25_path
+from retrieval.index import bm25_path, build_lexical, record_ids
 from retrieval.lexical import LexicalIndex
-from retrieval.library import FORMAT_VERSION, Library, library_path, load_library
+from retrieval.library import FORMAT_VERSION, Library, LibraryHome, open_library
 from retrieval.query import analyze_in, doc_ids_for_regions, documents_issued_by_named_organ
 from retrieval.store import VectorStore
 from retrieval.types import Hit, SearchFilters
@@ -37,62 +38,72 @@ FACT_BOOST = 1.0  # a front-matter line holding the very fact asked for (a date,
 # 4所新优质学校), a percentage for a share, a year or month for 'when', an enumeration (…、…、…、…) for 哪些.
 ANSWER_SHAPE_BOOST = 0.3
 LIST_MIN_SEPARATORS = 3  # 、 in a clause that enumerates (a clause may hold one or two in passing)
+log = logging.getLogger(__name__)
 _HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
 class Retriever:
-    """Searches one index folder; reloads the library when an ingest (any process) changed it."""
+    """Searches one library (an index folder, or a Chroma server's); reloads it when an ingest changed it."""
 
-    def __init__(self, settings: Settings, store: VectorStore, embedder):
+    def __init__(self, settings: Settings, store: VectorStore, embedder, home: LibraryHome | None = None):
         self.settings = settings
+        self.home = home or open_library(settings)
         self._store = store
         self._embedder = embedder
-        self._stamp: float | None = None
+        self._stamp: str | None = None
+        self._checked = 0.0
         self._library = Library()
         self._lexical: LexicalIndex | None = None
         self._scoped: dict[frozenset[str], LexicalIndex] = {}
         self._vectors: dict[str, list[float]] = {}
+        self._records: set[str] = set()
         self.refresh()
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> Retriever:
-        """Open the index named by settings; raises IndexMissing / IndexMismatch / StoreUnavailable."""
+        """Open the library named by settings; raises IndexMissing / IndexMismatch / StoreUnavailable."""
         settings = settings or get_settings()
-        library = load_library(settings.index_dir)
-        if library is None or not library.documents:
-            raise IndexMissing(f"no index in {settings.index_dir}; run `python -m ingest` first")
-        if library.version < FORMAT_VERSION:
-            raise IndexMismatch(
-                f"index in {settings.index_dir} has an older format (v{library.version}, now v{FORMAT_VERSION}); "
-                "run `python -m ingest` to update it",
-                zh="索引格式已更新,请运行 python -m ingest 重建索引。",
-            )
-        if library.embedder and library.embedder != settings.embedder:
-            raise IndexMismatch(
-                f"index was built with embedder {library.embedder!r} but {settings.embedder!r} is configured; "
-                "run `python -m ingest` to embed the library with it (or `--rebuild`)"
-            )
+        home = open_library(settings)
+        check_library(home.load(), home, settings)
         embedder = make_embedder(settings.embedder)
-        return cls(settings, VectorStore(settings, embedder, settings.embedder), embedder)
+        return cls(settings, VectorStore(settings, embedder, settings.embedder), embedder, home)
 
     @property
     def library(self) -> Library:
-        """The current library (re-read if the library file changed on disk)."""
+        """The current library (re-read if an ingest, from any process or machine, changed it)."""
         self.refresh()
         return self._library
 
     def refresh(self) -> None:
-        """Reload library and BM25 when the library file is newer than what is loaded."""
-        path = library_path(self.settings.index_dir)
-        stamp = path.stat().st_mtime_ns if path.exists() else None
+        """Reload library and BM25 when the library changed (a server's is looked at every few seconds)."""
+        now = time.monotonic()
+        if self.home.shared and self._stamp is not None and now - self._checked < self.settings.library_poll_seconds:
+            return
+        stamp = self.home.stamp()
+        self._checked = now
         if stamp == self._stamp:
             return
-        self._library = load_library(self.settings.index_dir) or Library()
-        self._lexical = LexicalIndex.load(bm25_path(self.settings.index_dir))
+        library = self.home.load() or Library()
+        self._lexical = self._lexical_for(library)
+        self._library = library
         self._scoped = {}
-        self._clauses = self._library.clause_index()
+        self._clauses = library.clause_index()
+        self._records = record_ids(library, self.settings)
         self._front_matter_ids = [cid for cid in self._clauses if self._front_matter(cid)]
         self._stamp = stamp
+
+    def _lexical_for(self, library: Library) -> LexicalIndex:
+        """The BM25 index of this library revision: from the local cache, else built and cached."""
+        path = bm25_path(self.home.cache_dir)
+        cached = LexicalIndex.load(path)
+        if cached is not None and cached.revision == library.revision:
+            return cached
+        built = build_lexical(library)
+        try:
+            built.save(path)
+        except OSError as err:  # a read-only folder costs a rebuild at the next start, nothing else
+            log.warning("cannot cache the BM25 index in %s: %s", path, err)
+        return built
 
     def regions(self) -> list[str]:
         """Region names the library covers, provinces first."""
@@ -192,7 +203,8 @@ class Retriever:
     def _dense_scores(self, query: str, allowed: set[str] | None) -> dict[str, float]:
         vector = self._query_vector(query)
         wanted = CANDIDATES * PASSAGES_PER_CANDIDATE
-        found = self._store.query(vector, wanted, sorted(allowed) if allowed is not None else None)[:CANDIDATES]
+        scope = sorted(allowed) if allowed is not None else None
+        found = self._store.query(vector, wanted, scope, valid=self._records)[:CANDIDATES]
         found = [(cid, sim) for cid, sim in found if cid in self._clauses]
         if not found:
             return {}
@@ -347,6 +359,33 @@ def matches_filters(doc, filters: SearchFilters) -> bool:
     return not (filters.year_to is not None and (year is None or year > filters.year_to))
 
 
-def index_exists(settings: Settings) -> bool:
-    """True when an index has been built in the configured folder."""
-    return Path(library_path(settings.index_dir)).exists()
+def check_library(library: Library | None, home: LibraryHome, settings: Settings) -> Library:
+    """The library if it can be searched with these settings; else IndexMissing or IndexMismatch naming the fix."""
+    if library is None or not library.documents:
+        if home.shared:
+            raise IndexMissing(
+                f"the library on {home.where} holds no documents; ingest some (`python -m ingest PATHS`)",
+                zh=f"共享文库（{home.where}）中还没有文件。",
+            )
+        raise IndexMissing(f"no index in {home.where}; run `python -m ingest` first")
+    if library.version < FORMAT_VERSION:
+        raise IndexMismatch(
+            f"index in {home.where} has an older format (v{library.version}, now v{FORMAT_VERSION}); "
+            "run `python -m ingest` to update it",
+            zh="索引格式已更新,请运行 python -m ingest 更新索引。",
+        )
+    if library.version > FORMAT_VERSION:
+        raise IndexMismatch(
+            f"index in {home.where} was written by a newer version (format v{library.version}); update this checkout",
+            zh=f"文库（{home.where}）由更新版本的程序建立，请先更新本程序。",
+        )
+    if library.embedder and library.embedder != settings.embedder:
+        raise IndexMismatch(
+            f"index in {home.where} was built with embedder {library.embedder!r} but {settings.embedder!r} is "
+            "configured; set POLICY_EMBEDDER to match"
+            + ("" if home.shared else " or run `python -m ingest` to embed the library with it"),
+            zh=f"文库（{home.where}）由向量模型 {library.embedder} 建立，与本机设置的 {settings.embedder} 不同，"
+            "请改用相同的模型。",
+        )
+    return library
+

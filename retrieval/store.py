@@ -88,15 +88,19 @@ class VectorStore:
         got = self._call(self._chroma.get, include=["metadatas"])
         return {i: (m or {}).get("text_hash", "") for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
-    def upsert(self, records: list[VectorRecord], on_batch=None) -> None:
+    def upsert(self, records: list[VectorRecord], on_batch=None, stored: dict[str, str] | None = None) -> None:
         """Embed and store records in batches; on_batch(n_done) after each batch.
 
-        A text several records share (near-copies of national wording across documents) is embedded once.
+        A text several records share (near-copies of national wording across documents) is embedded once,
+        and a text already stored under another record (``stored``: record id -> text hash) is not embedded
+        again: its vector is copied.
         """
         repeats = Counter(r.text for r in records)
         shared: dict[str, list[float]] = {}
+        by_hash = {h: rid for rid, h in (stored or {}).items() if h}
         for i in range(0, len(records), _UPSERT_BATCH):
             batch = records[i : i + _UPSERT_BATCH]
+            shared.update(self._stored_vectors(batch, by_hash, shared))
             new = list(dict.fromkeys(r.text for r in batch if r.text not in shared))
             vectors = dict(zip(new, self._embedder.embed_documents(new), strict=True)) if new else {}
             shared.update({text: v for text, v in vectors.items() if repeats[text] > 1})
@@ -110,20 +114,33 @@ class VectorStore:
             if on_batch:
                 on_batch(len(batch))
 
+    def _stored_vectors(self, batch: list[VectorRecord], by_hash: dict[str, str], known: dict) -> dict:
+        """Text -> vector for the batch's texts stored under other record ids."""
+        wanted = {by_hash[r.text_hash]: r.text for r in batch if r.text not in known and r.text_hash in by_hash}
+        if not wanted:
+            return {}
+        got = self._call(self._collection.get, ids=list(wanted), include=["embeddings"])
+        return {wanted[rid]: list(vec) for rid, vec in zip(got["ids"], got["embeddings"], strict=True)}
+
     def delete(self, record_ids: list[str]) -> None:
         """Remove vectors by record id."""
         if record_ids:
             self._call(self._chroma.delete, ids=list(record_ids))
 
-    def query(self, vector: list[float], k: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
+    def query(
+        self, vector: list[float], k: int, doc_ids: list[str] | None = None, valid: set[str] | None = None
+    ) -> list[tuple[str, float]]:
         """Nearest clauses to vector as (clause id, cosine similarity of its best passage), best first.
 
-        Up to ``k`` passages are fetched, so fewer than ``k`` clauses may come back.
+        Up to ``k`` passages are fetched, so fewer than ``k`` clauses may come back. ``valid``: the record
+        ids of the library being searched; others (an ingest not yet committed, or killed) are passed over.
         """
         where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
         found = self._call(self._chroma.similarity_search_by_vector_with_relevance_scores, vector, k=k, filter=where)
         best: dict[str, float] = {}
         for doc, distance in found:
+            if valid is not None and doc.id not in valid:
+                continue
             clause_id = (doc.metadata or {}).get("clause_id", doc.id)
             best.setdefault(clause_id, 1.0 - float(distance))  # results come nearest first
         return list(best.items())
@@ -141,16 +158,22 @@ class VectorStore:
         return len(self.hashes())
 
     def _call(self, fn, *args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except (ConnectionError, OSError) as err:
+        return guarded(self._where, fn, *args, **kwargs)
+
+
+def guarded(place: str, fn, *args, **kwargs):
+    """Call a Chroma client function; a lost connection becomes StoreUnavailable (one line, in Chinese too)."""
+    try:
+        return fn(*args, **kwargs)
+    except (ConnectionError, OSError) as err:
+        raise StoreUnavailable(
+            f"Chroma at {place} failed: {type(err).__name__}",
+            zh=f"向量库服务 {place} 暂时无法连接，请稍后重试（服务恢复后即可继续使用）。",
+        ) from None
+    except Exception as err:
+        if type(err).__module__.startswith(("httpx", "httpcore", "requests", "urllib3")):
             raise StoreUnavailable(
-                f"Chroma at {self._where} failed: {type(err).__name__}", zh=f"向量库服务 {self._where} 不可用。"
+                f"Chroma at {place} is not reachable: {type(err).__name__}",
+                zh=f"向量库服务 {place} 暂时无法连接，请稍后重试（服务恢复后即可继续使用）。",
             ) from None
-        except Exception as err:
-            if type(err).__module__.startswith(("httpx", "httpcore", "requests", "urllib3")):
-                raise StoreUnavailable(
-                    f"Chroma at {self._where} is not reachable: {type(err).__name__}",
-                    zh=f"无法连接向量库服务 {self._where}。",
-                ) from None
-            raise
+        raise

@@ -21,7 +21,8 @@ from errors import UnsupportedFile
 from ingest.document import build_document
 from ingest.load import SUPPORTED_SUFFIXES
 from ingest.types import Document
-from retrieval.library import Library, load_library
+from retrieval.access import check_editor
+from retrieval.library import Library, open_library
 from retrieval.pipeline import IngestReport, ingest_paths, remove_document
 from settings import Settings
 
@@ -96,13 +97,20 @@ def save_upload(name: str, data: bytes, settings: Settings) -> Path:
 
 
 def import_uploads(
-    files: Sequence[tuple[str, bytes]], settings: Settings, on_progress: Progress | None = None
+    files: Sequence[tuple[str, bytes]],
+    settings: Settings,
+    on_progress: Progress | None = None,
+    password: str | None = None,
 ) -> UploadOutcome:
-    """Save, check and ingest uploaded (name, bytes) pairs; a refused file leaves nothing behind."""
+    """Save, check and ingest uploaded (name, bytes) pairs; a refused file leaves nothing behind.
+
+    With an editor password configured, nothing is written without it (EditorRefused).
+    """
+    check_editor(password, settings)
     tick = on_progress or (lambda fraction, text: None)
     outcome = UploadOutcome()
     with LIBRARY_LOCK:
-        library = load_library(settings.index_dir) or Library()
+        library = open_library(settings).load() or Library()
         saved = _save_all(files, settings, library, outcome, tick)
         if saved:
             _ingest_saved(saved, settings, outcome, tick)
@@ -110,8 +118,12 @@ def import_uploads(
     return outcome
 
 
-def delete_document(doc_id: str, settings: Settings) -> Document:
-    """Remove a document from the index and its file from the corpus folder; PolicyError if unknown."""
+def delete_document(doc_id: str, settings: Settings, password: str | None = None) -> Document:
+    """Remove a document from the library (and its file, if this machine added it); PolicyError if unknown.
+
+    With an editor password configured, nothing is removed without it (EditorRefused).
+    """
+    check_editor(password, settings)
     with LIBRARY_LOCK:
         return remove_document(doc_id, settings, delete_file=True)
 

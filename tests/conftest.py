@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -91,3 +96,56 @@ def artifacts() -> Path:
     """Folder (git-ignored) for screenshots and exported files worth looking at."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def free_port() -> int:
+    """A TCP port free on localhost now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ChromaServer:
+    """A real `chroma run` server on localhost, which a test may stop and start again (same data, same port)."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.port = free_port()
+        self._proc: subprocess.Popen | None = None
+
+    def start(self) -> ChromaServer:
+        chroma = shutil.which("chroma", path=os.path.dirname(sys.executable)) or shutil.which("chroma")
+        self._proc = subprocess.Popen(
+            [chroma, "run", "--path", str(self.data_dir), "--host", "127.0.0.1", "--port", str(self.port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self._proc.poll() is None, "chroma run exited"
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return self
+            except OSError:
+                time.sleep(0.3)
+        raise AssertionError(f"chroma run did not listen on {self.port}")
+
+    def stop(self) -> None:
+        if self._proc and self._proc.poll() is None:
+            self._proc.terminate()
+            self._proc.wait(timeout=20)
+
+    def settings_for(self, root: Path, **overrides) -> Settings:
+        """A machine's settings: its own corpus and index folders under root, the library on this server."""
+        return make_settings(root, chroma_host="127.0.0.1", chroma_port=self.port, **overrides)
+
+    def env_for(self, settings: Settings, home: Path) -> dict[str, str]:
+        """The environment of a CLI run as that machine."""
+        return {**cli_env(settings, home), "POLICY_CHROMA_HOST": "127.0.0.1", "POLICY_CHROMA_PORT": str(self.port)}
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    """A running `chroma run` server with its data under tmp_path."""
+    server = ChromaServer(tmp_path / "chroma-server").start()
+    yield server
+    server.stop()

@@ -493,3 +493,53 @@ def test_targets_of_many_regions_chart_with_a_legend_in_columns(library_settings
     regions = {row["地区"] for row in plotted}
     legend = spec["encoding"]["color"]["legend"]
     assert legend["columns"] == (1 if len(regions) <= view.LEGEND_ONE_COLUMN else 3), (len(regions), legend)
+
+
+# ---------------------------------------------------------------- a shared library, an editor password
+
+
+def test_with_an_editor_password_the_library_page_reads_only_until_it_is_given(writable_copy, monkeypatch):
+    from retrieval.access import hash_password
+
+    point_app_at(monkeypatch, writable_copy, POLICY_EDITOR_PASSWORD_HASH=hash_password("编辑-2026"))
+    monkeypatch.setattr("retrieval.access.time.sleep", lambda seconds: None)
+    at = start_app("文库")
+    assert len(at.dataframe[0].value) == len(load_library(writable_copy.index_dir).documents)
+    assert not at.get("file_uploader") and not at.selectbox, "no upload or removal before the password"
+    assert "上传或删除文件需要编辑密码" in shown_text(at)
+    at.text_input(key="editor_password_input").set_value("guess")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["编辑密码不正确，未作任何更改。"] and not at.get("file_uploader")
+    at.text_input(key="editor_password_input").set_value("编辑-2026")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert at.get("file_uploader") and at.selectbox(key="remove_doc"), "unlocked for this session"
+    assert "编辑-2026" not in shown_text(at), "the password is never shown"
+
+
+def test_the_app_on_a_shared_library_and_a_server_that_goes_away(tmp_path, chroma_server, monkeypatch):
+    from conftest import corpus_file
+
+    from retrieval.pipeline import ingest_paths
+
+    a = chroma_server.settings_for(tmp_path / "a")
+    a.corpus_dir.mkdir(parents=True)
+    shutil.copy(corpus_file("000"), a.corpus_dir)
+    ingest_paths(None, a, progress=False)
+    b = chroma_server.settings_for(tmp_path / "b")
+    point_app_at(monkeypatch, b, POLICY_CHROMA_HOST="127.0.0.1", POLICY_CHROMA_PORT=str(chroma_server.port),
+                 POLICY_LIBRARY_POLL_SECONDS="0")  # fmt: skip
+    at = start_app("文库")
+    assert f"共享文库（127.0.0.1:{chroma_server.port}）共 1 份文件" in shown_text(at)
+    at.session_state["page"] = "问答"
+    at.run()
+    ask_in(at, "学区制管理按什么原则划分学区？")
+    assert "地理位置相对就近" in at.session_state["turns"][0].answer.citations[0].text
+
+    chroma_server.stop()
+    ask_in(at, "学区制管理按什么原则划分学区？")
+    assert any("暂时无法连接" in e.value for e in at.error), [e.value for e in at.error]
+    assert len(at.session_state["turns"]) == 1, "the conversation so far is kept"
+    chroma_server.start()
+    ask_in(at, "校区怎么划分？")
+    assert not at.error and len(at.session_state["turns"]) == 2

@@ -240,7 +240,7 @@ def test_killed_ingest_leaves_previous_index_usable(tmp_path, monkeypatch):
     def crash(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("retrieval.index.save_library", crash)
+    monkeypatch.setattr("retrieval.library.FolderLibrary.commit", crash)
     with pytest.raises(KeyboardInterrupt):
         ingest_paths(None, settings, progress=False)
     monkeypatch.undo()

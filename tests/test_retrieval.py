@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 
 import pytest
-from conftest import corpus_file, make_settings
+from conftest import corpus_file, free_port, make_settings
 
 from errors import BadQuery, IndexMismatch, IndexMissing, StoreUnavailable
 from policytext.lexicon import glossary, tokenize
@@ -275,12 +270,6 @@ def test_index_of_an_older_format_is_refused_then_updated_by_ingest(tmp_path):
     assert collection_name(settings.embedder) in names and collection_name(settings.embedder, LEGACY_KIND) not in names
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _small_corpus(root):
     settings = make_settings(root)
     settings.corpus_dir.mkdir(parents=True)
@@ -289,35 +278,17 @@ def _small_corpus(root):
 
 
 def test_chroma_server_down_is_one_clear_line(tmp_path):
-    port = _free_port()
+    port = free_port()
     settings = _small_corpus(tmp_path).model_copy(update={"chroma_host": "127.0.0.1", "chroma_port": port})
     with pytest.raises(StoreUnavailable) as err:
         ingest_paths(None, settings, progress=False)
     assert f"127.0.0.1:{port}" in str(err.value) and "\n" not in str(err.value)
 
 
-@pytest.fixture
-def chroma_server(tmp_path):
-    port = _free_port()
-    chroma = shutil.which("chroma", path=os.path.dirname(sys.executable)) or shutil.which("chroma")
-    proc = subprocess.Popen(
-        [chroma, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.3)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
 def test_real_chroma_server(tmp_path, chroma_server):
-    settings = _small_corpus(tmp_path / "c").model_copy(update={"chroma_host": "127.0.0.1", "chroma_port": chroma_server})
+    settings = _small_corpus(tmp_path / "c").model_copy(
+        update={"chroma_host": "127.0.0.1", "chroma_port": chroma_server.port}
+    )
     report = ingest_paths(None, settings, progress=False)
     assert report.documents == 1 and report.embedded == report.clauses
     assert not (settings.index_dir / "chroma").exists(), "vectors must go to the server, not an embedded folder"

@@ -135,6 +135,18 @@ def llm_status(settings: Settings) -> str:
     return f"已配置大模型：{settings.llm_model}（{host}）"
 
 
+def library_place(settings: Settings) -> str:
+    """Where the library lives, as a cache key and for messages: 'embedded' or host:port."""
+    return f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "embedded"
+
+
+def library_caption(settings: Settings) -> str:
+    """How the 文库 page names the library: the shared one on a server, or this computer's."""
+    if settings.chroma_host:
+        return f"共享文库（{library_place(settings)}）"
+    return "文库"
+
+
 def upload_help(settings: Settings) -> str:
     """The uploader's hint: accepted formats and the size limit."""
     from ingest.load import SUPPORTED_SUFFIXES

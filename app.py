@@ -462,7 +462,7 @@ def remove_section(library: Library, settings: Settings) -> None:
         "选择要删除的文件", list(labels), index=None, format_func=lambda d: labels.get(d, d),
         key="remove_doc", placeholder="选择文件",
     )  # fmt: skip
-    confirm = st.checkbox("确认删除：文件将从文库移除，原文件也会从文件夹中删除。", key="remove_confirm")
+    confirm = st.checkbox(view.removal_warning(settings), key="remove_confirm")
     st.button("删除", key="remove_go", disabled=not (doc_id and confirm), on_click=remove_document_now,
               args=(doc_id, settings), icon=":material/delete:")  # fmt: skip
     if notice := st.session_state.pop("remove_notice", None):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass
 
@@ -57,6 +58,8 @@ class Retriever:
         self._scoped: dict[frozenset[str], LexicalIndex] = {}
         self._vectors: dict[str, list[float]] = {}
         self._records: set[str] = set()
+        self._clauses: dict[str, tuple] = {}
+        self._reloading = threading.Lock()  # the app's sessions search from several threads
         self.refresh()
 
     @classmethod
@@ -83,13 +86,19 @@ class Retriever:
         self._checked = now
         if stamp == self._stamp:
             return
+        with self._reloading:
+            if stamp != self._stamp:
+                self._reload(stamp)
+
+    def _reload(self, stamp: str) -> None:
         library = self.home.load() or Library()
-        self._lexical = self._lexical_for(library)
-        self._library = library
-        self._scoped = {}
-        self._clauses = library.clause_index()
+        lexical, clauses = self._lexical_for(library), library.clause_index()
+        # A search running in another thread meanwhile may hold ids of either library: both resolve until the end.
+        self._clauses = {**self._clauses, **clauses}
+        self._lexical, self._library, self._scoped = lexical, library, {}
         self._records = record_ids(library, self.settings)
-        self._front_matter_ids = [cid for cid in self._clauses if self._front_matter(cid)]
+        self._front_matter_ids = [cid for cid in clauses if _is_front_matter(clauses[cid][0])]
+        self._clauses = clauses
         self._stamp = stamp
 
     def _lexical_for(self, library: Library) -> LexicalIndex:
@@ -135,11 +144,12 @@ class Retriever:
             self._boost_document_facts(fused, analysis.document_facts, allowed)
         elif not analysis.about_document:
             fused = {cid: s * (FRONT_MATTER_FACTOR if self._front_matter(cid) else 1.0) for cid, s in fused.items()}
-        ranked = sorted(fused.items(), key=lambda item: -item[1])
+        clauses = self._clauses  # a library reloaded meanwhile by another thread may have dropped some
+        ranked = sorted(((cid, s) for cid, s in fused.items() if cid in clauses), key=lambda item: -item[1])
         if analysis.comparative:
-            ranked = spread_over_documents(ranked, lambda cid: self._clauses[cid][1].doc_id)
+            ranked = spread_over_documents(ranked, lambda cid: clauses[cid][1].doc_id)
         ranked = ranked[:k]
-        return [Hit(rank, score, *self._clauses[cid]) for rank, (cid, score) in enumerate(ranked, 1)]
+        return [Hit(rank, score, *clauses[cid]) for rank, (cid, score) in enumerate(ranked, 1)]
 
     def _allowed_docs(self, filters: SearchFilters | None, analysis: QueryAnalysis) -> set[str] | None:
         """Documents in scope: filters, else the issuer's documents, else the regions' documents (None = all).
@@ -177,8 +187,7 @@ class Retriever:
 
     def _front_matter(self, clause_id: str) -> bool:
         """Title, 文号, salutation, issuer and date lines: outside any heading and not a sentence."""
-        clause = self._clauses[clause_id][0]
-        return not clause.path and "。" not in clause.text
+        return _is_front_matter(self._clauses[clause_id][0])
 
     def _fuse(self, query: str, analysis: QueryAnalysis, allowed: set[str] | None) -> dict[str, float]:
         """Weighted sum of ceiling-normalised BM25 and min-max-normalised dense similarity (best passage).
@@ -270,6 +279,10 @@ class Retriever:
             if allowed is None or self._clauses[cid][1].doc_id in allowed:
                 out[cid] = float(scores[i]) / top
         return out
+
+
+def _is_front_matter(clause) -> bool:
+    return not clause.path and "。" not in clause.text
 
 
 def _known_word(index: LexicalIndex | None, word: str) -> bool:

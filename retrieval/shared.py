@@ -65,6 +65,7 @@ class ServerLibrary:
         self._docs = self._call(client.get_or_create_collection, DOCUMENTS)
         self._state = self._call(client.get_or_create_collection, STATE)
         self._parsed: dict[str, Document] = {}  # record id -> document, kept across loads
+        self._reading = threading.Lock()  # the app's sessions load from several threads
 
     # ------------------------------------------------------------ reading
 
@@ -74,9 +75,10 @@ class ServerLibrary:
         if manifest is None:
             return None
         wanted = {record_id(doc_id, rev): doc_id for doc_id, rev in manifest["documents"].items()}
-        self._fetch([rid for rid in wanted if rid not in self._parsed])
-        self._parsed = {rid: self._parsed[rid] for rid in wanted if rid in self._parsed}
-        docs = {doc_id: self._parsed[rid] for rid, doc_id in wanted.items() if rid in self._parsed}
+        with self._reading:
+            self._fetch([rid for rid in wanted if rid not in self._parsed])
+            self._parsed = {rid: self._parsed[rid] for rid in wanted if rid in self._parsed}
+            docs = {doc_id: self._parsed[rid] for rid, doc_id in wanted.items() if rid in self._parsed}
         return Library(
             docs,
             embedder=manifest.get("embedder", ""),

@@ -147,6 +147,13 @@ def library_caption(settings: Settings) -> str:
     return "文库"
 
 
+def removal_warning(settings: Settings) -> str:
+    """What the removal checkbox confirms: on a shared library, the document goes for everyone."""
+    if settings.chroma_host:
+        return "确认删除：文件将从共享文库移除，所有使用者都将看不到它（本机导入的原文件也会删除）。"
+    return "确认删除：文件将从文库移除，原文件也会从文件夹中删除。"
+
+
 def upload_help(settings: Settings) -> str:
     """The uploader's hint: accepted formats and the size limit."""
     from ingest.load import SUPPORTED_SUFFIXES

@@ -59,7 +59,7 @@ def make_client(settings: Settings):
     except Exception as err:  # chromadb raises several unrelated types for a refused connection
         raise StoreUnavailable(
             f"Chroma server at {where} is not reachable ({type(err).__name__}); start it or unset POLICY_CHROMA_HOST",
-            zh=f"无法连接向量库服务 {where},请确认服务已启动。",
+            zh=f"无法连接向量库服务 {where}，请确认服务已启动。",
         ) from None
     return client
 

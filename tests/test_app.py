@@ -529,7 +529,12 @@ def test_the_app_on_a_shared_library_and_a_server_that_goes_away(tmp_path, chrom
     b = chroma_server.settings_for(tmp_path / "b")
     point_app_at(monkeypatch, b, POLICY_CHROMA_HOST="127.0.0.1", POLICY_CHROMA_PORT=str(chroma_server.port),
                  POLICY_LIBRARY_POLL_SECONDS="0")  # fmt: skip
+    chroma_server.stop()
     at = start_app("文库")
+    assert [e.value for e in at.error] == [f"无法连接向量库服务 127.0.0.1:{chroma_server.port}，请确认服务已启动。"]
+    chroma_server.start()
+    at.run()
+    assert not at.exception and not at.error, "the next look finds the server back"
     assert f"共享文库（127.0.0.1:{chroma_server.port}）共 1 份文件" in shown_text(at)
     at.session_state["page"] = "问答"
     at.run()

@@ -46,7 +46,7 @@ test: $(TEST_STAMP) system-deps
 test-fast: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not e2e"
 
-bench: $(APP_STAMP)
+bench: $(TEST_STAMP) system-deps
 	$(BIN)/python -m bench
 
 lint: $(TEST_STAMP)

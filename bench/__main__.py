@@ -46,6 +46,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scale", type=int, default=100, help="scale factor of the synthetic corpus (default 100)")
     parser.add_argument("--no-scale", action="store_true", help="skip the scale run")
     parser.add_argument("--no-library", action="store_true", help="skip the run on the seeds plus ../shared/library")
+    parser.add_argument("--no-load", action="store_true", help="skip the load run (8 browser sessions, one minute)")
     parser.add_argument("--dialogue", type=Path, default=DIALOGUE_DIR,
                         help="folder of the outcome/conversation/compare sets (default: bench/dialogue)")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=5, help="timed passes over the dev questions")
@@ -101,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         library_section(args, results)
     if not args.no_scale:
         scale_section(args, results)
+    if not args.no_load:
+        load_section(args, results)
     print(report.section("Goals"))
     results["meta"]["load_avg_end"] = _load()
     results.save()
@@ -238,6 +241,22 @@ def scale_section(args, results: Results) -> None:
     _print_figures(results["scale"], ("factor", "files", "documents", "clauses", "ingest_s", "clauses_per_s",
                                       "index_mb", "open_s", "search_ms", "hit@5_any_copy", "peak_rss_mb",
                                       "wall_s", "error"))  # fmt: skip
+
+
+def load_section(args, results: Results) -> None:
+    """8 browser sessions on one app and one Chroma server for a minute, while a ninth process ingests."""
+    from bench.load import run_load
+
+    print(report.section("Load: 8 browser sessions, one app, one Chroma server, an ingest meanwhile"), flush=True)
+    try:
+        results["load"] = run_load()
+    except Exception as err:  # a server that would not start, a missing browser: noted, the other sections stand
+        results["load"] = {"error": f"{type(err).__name__}: {err}"}
+    results.save()
+    _print_figures(results["load"], ("questions_asked", "answered", "single_p50_ms", "single_p95_ms", "load_p50_ms",
+                                     "load_p95_ms", "ingest_seconds", "new_document_visible", "error"))  # fmt: skip
+    for line in results["load"].get("errors", [])[:10]:
+        print(f"  error: {line}")
 
 
 def library_section(args, results: Results) -> None:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from policytext.lexicon import tokenize
+from policytext.lexicon import glossary, longest_tokens, tokenize
 from policytext.places import find_places
 
 _NUMBER = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千万半]+)\s*"
@@ -30,7 +30,9 @@ _MEASURES = "个所项次名类种条位批家节门"
 _ASKED_COUNT = re.compile(rf"(?<![哪那这好])(?:几|多少)([{_MEASURES}])\s*([\u4e00-\u9fff]{{2}})")
 _SELF_SAYING_MEASURES = "所"  # the measure alone says what is counted (schools, institutions)
 _ASKED_COUNT_AT = re.compile(rf"(?<![哪那这好])(?:几|多少)([{_MEASURES}人])")
-_PLACES_OR_SCHOOLS = re.compile(r"县|区|市|乡|镇|学校|校")  # counted as a share too: 80%以上的县
+_PLACES = re.compile(r"县|区|市|乡|镇")  # counted as a share too (80%以上的县); a school count is a number
+# A one-character unit counted (几个区, 多少个县): policy text counts it without the measure (4区先行试点).
+_ASKED_UNIT = re.compile(rf"(?<![哪那这好])(?:几|多少)(个)?([区县市省州乡镇村校])(?![长委级属])")  # not 几个区长
 # A duration: a small number of years, months … (2018年 is a year, not a duration).
 _DURATION = r"(?<![\d])(?:\d{1,2}|[一二两三四五六七八九十半]+)\s*(?:个)?(?:小时|分钟|天|周|星期|个?月|年|学期|学年)"
 _SHARE = r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百]+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+|半数|一半|全覆盖"
@@ -111,8 +113,11 @@ def _states_count_of(question: str) -> Callable[[str], bool]:
     """
     asked = [(m.group(1), _counted_words(question[m.end(1):])) for m in _ASKED_COUNT_AT.finditer(question)]
     counted = " ".join(w for _, words in asked for w in words) or _counted_after_many(question)
-    share = re.compile(_SHARE) if _PLACES_OR_SCHOOLS.search(counted) else None  # 多少县: 80%以上的县 counts them
-    patterns = []
+    share = re.compile(_SHARE) if _PLACES.search(counted) else None  # 多少县: 80%以上的县 counts them
+    patterns = [
+        re.compile(rf"{_COUNT_NUMERAL}(?:{re.escape(measure)})?{unit}")  # 几个区 -> 4区: the unit needs no 个
+        for measure, unit in _ASKED_UNIT.findall(question)
+    ]
     for measure, words in asked:
         number = _COUNT_NUMERAL + _measure_of(measure)
         if measure in _SELF_SAYING_MEASURES or not words:
@@ -135,6 +140,29 @@ def _counted_words(rest: str) -> list[str]:
     """The words of the phrase a count question counts (up to its first punctuation or question particle)."""
     phrase = re.split(r"[,，。?？!！;；、]|吗|呢", rest, maxsplit=1)[0]
     return [w for w in tokenize(phrase) if len(w) >= 2]
+
+
+_SHARE_OF = re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:在[\u4e00-\u9fff]{1,16}?)?占")  # 农村学校的老师占全市…的比例
+
+
+def _share_of(question: str, share: AnswerKind) -> AnswerKind:
+    """The share kind for this question: a share stated of what it measures, when it says (X占…的比例).
+
+    农村学校的老师占全市教师的比例 is not stated by 农村学校数占比为87.4%: the sentence must name what the
+    share is of (every word of X, or a synonym), not only hold a percentage.
+    """
+    part = re.split(r"[,，;；]", question)
+    match = next((m for m in map(_SHARE_OF.search, reversed(part)) if m), None)
+    words = longest_tokens([w for w in tokenize(match.group(1)) if len(w) >= 2]) if match else []
+    words = [w for w in words if not find_places(w).all]
+    if not words:
+        return share
+    forms = [glossary().forms(w) for w in words]
+
+    def states(sentence: str) -> bool:
+        return share.states(sentence) and all(any(f in sentence for f in word) for word in forms)
+
+    return replace(share, states=states)
 
 
 def _count_of(question: str, count: AnswerKind) -> AnswerKind:
@@ -293,7 +321,8 @@ def kinds_asked(question: str) -> tuple[AnswerKind, ...]:
     for kind in ANSWER_KINDS:
         if not kind.asked.search(question) or (yes_no and kind.quantity):
             continue
-        kinds.append(_count_of(question, kind) if kind.name == "count" else kind)
+        sharpen = {"count": _count_of, "share": _share_of}.get(kind.name)
+        kinds.append(sharpen(question, kind) if sharpen else kind)
     return tuple(kinds)
 
 

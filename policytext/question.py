@@ -44,6 +44,7 @@ ABOUT_DOCUMENT = re.compile(r"文号|发文|印发|颁布|发布日期|印发日
 _DOCUMENT_FACT_KINDS = ("date", "day", "body")  # asked of the document itself (印发日期, 发文机关): its metadata answers
 _ASKED_SHARE = re.compile(r"比例|比重|占比|百分之几|百分比|多少%|覆盖率")
 SHARE = r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百]+"  # how a share is written
+_PERIOD = re.compile(r"(?:\d{1,2}|[一二两三四五六七八九十]+)(?:个)?(?:年|月|学期|学年)")  # 三年, 两个学期
 _ASKED_TIME = re.compile(r"哪一?年|哪个月|几月|什么时候|何时|截止|期限|时间表|时间节点")
 TIME = r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月|年底"  # how a year or a month is written
 _ISSUING = r"(?:发布|印发|出台|颁布|签发|发文|成文|下发|制定|公布|发表)"
@@ -117,8 +118,16 @@ class QueryAnalysis:
 
     @property
     def topic_terms(self) -> list[str]:
-        """The content words that say what the question is about (not those asking for a kind: 时间 of 时间要求)."""
-        return [t for t in self.content_terms if not any(t in w for w in self.kind_words)]
+        """The content words that say what the question is about.
+
+        Not those asking for a kind (时间 of 时间要求), nor a period that only frames it (这三年 of
+        这三年要建成几所学校?), unless a yes/no question asks it (任期是不是三年?).
+        """
+        return [
+            t
+            for t in self.content_terms
+            if not any(t in w for w in self.kind_words) and not (_PERIOD.fullmatch(t) and t not in self.predicate)
+        ]
 
     @property
     def asked_terms(self) -> list[str]:

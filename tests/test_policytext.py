@@ -448,11 +448,41 @@ def test_answer_kinds(kind, asked, not_asked, given, not_given):
      ("至少选派几个后备干部?", "至少派出1名中层或后备干部", True), ("几所学校?", "以一所优质学校为龙头", False),
      ("几所学校?", "捆绑对应若干所学校", False), ("招几个骨干教师?", "每年招聘2名市级骨干教师", True),
      ("新增多少名音乐教师?", "全市新增音乐专职教师222人", True), ("在多少所学校试点?", "在百所小学一年级开始实施", True),
-     ("2017年有多少县区推行?", "各市80%以上的县(市、区)推行改革", True), ("学校每班最多多少人?", "农村学校数占比为87.4%", False)],
+     ("2017年有多少县区推行?", "各市80%以上的县(市、区)推行改革", True), ("学校每班最多多少人?", "农村学校数占比为87.4%", False),
+     ("首批有几个县参加?", "首批确定12县参加", True), ("多少个区要成立指导中心?", "全市7个区成立", True),
+     ("有几个区长?", "在4区先行", False), ("几个县的教研员?", "在4区先行", False),
+     ("全县一共有多少所初中?", "初中学校数占比为40%", False), ("有多少县推行?", "80%以上的县推行", True)],
 )  # fmt: skip
 def test_a_count_is_of_what_the_question_counts(question, sentence, counts):
     (count,) = [k for k in kinds_asked(question) if k.name == "count"]
     assert count.states(sentence) is counts
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "states"),
+    [("城区学校的教师占全县教师的比例是多少?", "城区学校教师占比为40%", True),
+     ("城区学校的教师占全县教师的比例是多少?", "城区学校数占比为40%", False),
+     ("农村学生占了多大比例?", "全县农村学校在校生占比为55.7%", True),
+     ("农村学生占了多大比例?", "农村学校数占比为87.4%", False),
+     ("覆盖率要达到多少?", "帮扶覆盖面达到60%以上", True), ("覆盖率要达到多少?", "帮扶覆盖面逐年扩大", False)],
+)  # fmt: skip
+def test_a_share_is_of_what_the_question_measures(question, sentence, states):
+    (share,) = [k for k in kinds_asked(question) if k.name == "share"]
+    assert share.states(sentence) is states
+
+
+def test_a_period_frames_a_question_unless_a_yes_no_asks_it():
+    assert analyze("这两年里一共要新建几所初中?", []).topic_terms == ["新建", "初中"]
+    assert "三年" in analyze("一个任期是不是三年?", []).topic_terms
+
+
+def test_function_words_are_no_topic():
+    assert analyze("每个县或者每个区都要设中心校吗?", []).topic_terms == ["中心校"]
+
+
+def test_a_city_names_itself_as_the_whole_city():
+    assert set(glossary().forms("全市")) == {"全市", "本市", "我市"} and "我省" in glossary().forms("全省")
+    assert "全省" not in glossary().forms("全市")
 
 
 @pytest.mark.parametrize(

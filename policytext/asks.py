@@ -30,7 +30,6 @@ _MEASURES = "个所项次名类种条位批家节门"
 _ASKED_COUNT = re.compile(rf"(?<![哪那这好])(?:几|多少)([{_MEASURES}])\s*([\u4e00-\u9fff]{{2}})")
 _SELF_SAYING_MEASURES = "所"  # the measure alone says what is counted (schools, institutions)
 _ASKED_COUNT_AT = re.compile(rf"(?<![哪那这好])(?:几|多少)([{_MEASURES}人])")
-_PLACES = re.compile(r"县|区|市|乡|镇")  # counted as a share too (80%以上的县); a school count is a number
 # A one-character unit counted (几个区, 多少个县): policy text counts it without the measure (4区先行试点).
 _ASKED_UNIT = re.compile(rf"(?<![哪那这好])(?:几|多少)(个)?([区县市省州乡镇村校])(?![长委级属])")  # not 几个区长
 # A duration: a small number of years, months … (2018年 is a year, not a duration).
@@ -113,10 +112,14 @@ def _states_count_of(question: str) -> Callable[[str], bool]:
     """
     asked = [(m.group(1), _counted_words(question[m.end(1):])) for m in _ASKED_COUNT_AT.finditer(question)]
     counted = " ".join(w for _, words in asked for w in words) or _counted_after_many(question)
-    share = re.compile(_SHARE) if _PLACES.search(counted) else None  # 多少县: 80%以上的县 counts them
+    units = _ASKED_UNIT.findall(question)
+    # 多少县区 / 覆盖多少学校, with no measure word, is also answered by a share (80%以上的县, 50%的学校);
+    # 几所 / 多少个 asks for a number.
+    share = re.compile(_SHARE) if not asked and not any(m for m, _ in units) and (counted or units) else None
+    # 几个区 -> 4区 (the unit needs no 个), or the unit and then its number: 22%的县(2个)
     patterns = [
-        re.compile(rf"{_COUNT_NUMERAL}(?:{re.escape(measure)})?{unit}")  # 几个区 -> 4区: the unit needs no 个
-        for measure, unit in _ASKED_UNIT.findall(question)
+        re.compile(rf"{_COUNT_NUMERAL}(?:{re.escape(m)})?{u}|{u}\s*[（(]\s*{_COUNT_NUMERAL}(?:{re.escape(m)})?\s*[）)]")
+        for m, u in units
     ]
     for measure, words in asked:
         number = _COUNT_NUMERAL + _measure_of(measure)
@@ -292,7 +295,7 @@ KINDS = {kind.name: kind for kind in ANSWER_KINDS}
 _A_NOT_A = r"([\u4e00-\u9fff])[不没]\1"
 YES_NO_QUESTION = re.compile(
     rf"{_A_NOT_A}|能否|可否|是否|有没有|需不需要|允不允许|可不可以|"
-    r"(?:能|可以|会|要|需要|必须|得|允许|应该|应当|算|有|用|让|给)[^?？]{1,24}[吗么][?？]?\s*$"
+    r"(?:能|可以|会|要|需要|必须|得|允许|应该|应当|算|有|用|让|给)[^?？]{1,24}(?:吗|(?<![什怎这那多])么)[?？]?\s*$"
 )
 # A question word: a …吗 question holding one asks for that (要交什么材料吗?), not whether.
 _WH_WORD = re.compile(r"哪|谁|多少|怎么|怎样|如何")  # 要写什么总结吗? 几个学校要一起研究吗? still ask whether

@@ -451,7 +451,8 @@ def test_answer_kinds(kind, asked, not_asked, given, not_given):
      ("2017年有多少县区推行?", "各市80%以上的县(市、区)推行改革", True), ("学校每班最多多少人?", "农村学校数占比为87.4%", False),
      ("首批有几个县参加?", "首批确定12县参加", True), ("多少个区要成立指导中心?", "全市7个区成立", True),
      ("有几个区长?", "在4区先行", False), ("几个县的教研员?", "在4区先行", False),
-     ("全县一共有多少所初中?", "初中学校数占比为40%", False), ("有多少县推行?", "80%以上的县推行", True)],
+     ("全县一共有多少所初中?", "初中学校数占比为40%", False), ("有多少县推行?", "80%以上的县推行", True),
+     ("到2015年有几个县达标?", "2015年30%的县(3个)达标", True), ("有几个县参加?", "全县学校都要参加", False)],
 )  # fmt: skip
 def test_a_count_is_of_what_the_question_counts(question, sentence, counts):
     (count,) = [k for k in kinds_asked(question) if k.name == "count"]
@@ -490,7 +491,8 @@ def test_a_city_names_itself_as_the_whole_city():
     [("集团成立以后总校会派老师来代课吗?", True, "派老师来代课"), ("发不发生活补助?", True, "生活补助"),
      ("是否需要审批?", True, "需要审批"), ("能不能连续当两任校长?", True, "连续当两任校长"),
      ("可不可以从外省聘请教练?", True, "从外省聘请教练"), ("交流回来以后要写什么总结吗?", True, "写什么总结"), ("回来以后交到哪个部门吗?", False, ""),
-     ("学区怎么划分?", False, ""), ("哪些学校要参加?", False, "")],
+     ("学区怎么划分?", False, ""), ("哪些学校要参加?", False, ""), ("每学期初要上报什么?", False, ""),
+     ("可以跨区交流么?", True, "跨区交流")],
 )  # fmt: skip
 def test_yes_no_questions_and_what_they_ask_whether(question, yes_no, predicate):
     assert asks_yes_no(question) is yes_no

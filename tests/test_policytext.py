@@ -472,6 +472,12 @@ def test_a_share_is_of_what_the_question_measures(question, sentence, states):
     assert share.states(sentence) is states
 
 
+def test_a_school_of_nine_years_is_no_duration():
+    duration = KINDS["duration"]
+    assert duration.states("校长任期三年") and duration.states("交流时间不少于1学年")
+    assert not duration.states("纳入九年一贯制学校管理") and not duration.states("面向三年级学生") and not duration.states("实行五年制")
+
+
 def test_a_period_frames_a_question_unless_a_yes_no_asks_it():
     assert analyze("这两年里一共要新建几所初中?", []).topic_terms == ["新建", "初中"]
     assert "三年" in analyze("一个任期是不是三年?", []).topic_terms

@@ -49,7 +49,6 @@ EXTRA_DOC = (REPO_ROOT.parent / "shared" / "library" / "meiyu"
 CHECK_QUESTION = "上海市学校课外美育活动的学生参与面要达到多少？"
 CHECK_TITLE_WORD = "美育"
 SINGLE_QUESTIONS = 12
-SHARED_INDEX_DIR = False  # True: one index folder for all (the layout from before the server held the library)
 _ANSWERED_ALERT = re.compile("文件未明确规定|未找到依据")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Unavailable|Missing)\b.*")
@@ -425,14 +424,12 @@ async def _loop(session: Session, questions: list[str], deadline: float) -> list
     return outcomes
 
 
-def run_load(sessions: int = 8, seconds: float = 60.0, work: Path | None = None,
-             shared_index_dir: bool = SHARED_INDEX_DIR) -> dict:  # fmt: skip
+def run_load(sessions: int = 8, seconds: float = 60.0, work: Path | None = None) -> dict:
     """Start Chroma and the app, ingest the seeds, drive the sessions; the figures as a dict.
 
     work keeps the Chroma data, index folders and logs (its subfolders from an earlier run are removed
-    first); by default a temporary folder is used and removed. shared_index_dir=False (the default): the app
-    and the two ingests each have their own POLICY_INDEX_DIR, so the app sees what they wrote only through
-    the Chroma server; True: one folder for all three (how it had to run before the server held the library).
+    first); by default a temporary folder is used and removed. The app and the two ingests each have their
+    own POLICY_INDEX_DIR, so the app sees what they wrote only through the Chroma server.
     """
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"{CHROMIUM} is missing: install the Debian chromium package")
@@ -441,13 +438,13 @@ def run_load(sessions: int = 8, seconds: float = 60.0, work: Path | None = None,
         root.mkdir(parents=True, exist_ok=True)
         started = Started()
         try:
-            return _run(root, sessions, seconds, shared_index_dir, started)
+            return _run(root, sessions, seconds, started)
         finally:
             started.stop_all()
 
 
-def _run(root: Path, sessions: int, seconds: float, shared: bool, started: Started) -> dict:
-    for name in ("chroma", "ingester", "app", "extra", "shared", "logs"):
+def _run(root: Path, sessions: int, seconds: float, started: Started) -> dict:
+    for name in ("chroma", "ingester", "app", "extra", "logs"):
         shutil.rmtree(root / name, ignore_errors=True)
     logs = root / "logs"
     chroma = shutil.which("chroma", path=os.path.dirname(sys.executable)) or shutil.which("chroma")
@@ -460,7 +457,7 @@ def _run(root: Path, sessions: int, seconds: float, shared: bool, started: Start
     note(f"chroma up on port {chroma_port} after {chroma_ready:.1f}s; ingesting the seeds (logs in {logs})")
 
     shutil.copytree(REPO_ROOT / "corpus", root / "ingester" / "corpus")
-    index = {name: root / ("shared" if shared else name) / "index" for name in ("ingester", "app", "extra")}
+    index = {name: root / name / "index" for name in ("ingester", "app", "extra")}
     env = policy_env(chroma_port, index["ingester"], root / "ingester" / "corpus")
     t0 = time.perf_counter()
     seed = started.start("ingest seeds", ingest_cmd(), env, logs / "ingest-seeds.log")
@@ -498,7 +495,6 @@ def _run(root: Path, sessions: int, seconds: float, shared: bool, started: Start
     crashes = _log_errors(logs / "app.log")
     figures["errors"] += [f"app log: {line}" for line in crashes]
     figures.update(
-        layout="one index folder for all processes" if shared else "separate index folders (library on the server)",
         extra_document=EXTRA_DOC.name,
         seed_ingest_s=round(seed_s, 1),
         chroma_ready_s=round(chroma_ready, 1),
@@ -527,15 +523,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=8, help="concurrent browser sessions (default 8)")
     parser.add_argument("--seconds", type=float, default=60.0, help="length of the concurrent run (default 60)")
     parser.add_argument("--work", type=Path, help="working folder to keep (logs, indexes); default a temporary one")
-    parser.add_argument(
-        "--shared-index-dir",
-        action="store_true",
-        help="one index folder for the app and both ingests (by default each has its own: the library via Chroma)",
-    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the finally clauses stop the servers
-    shared = SHARED_INDEX_DIR or args.shared_index_dir
-    figures = run_load(args.sessions, args.seconds, args.work, shared_index_dir=shared)
+    figures = run_load(args.sessions, args.seconds, args.work)
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     return 0 if not figures["errors"] and figures["answered"] == figures["questions_asked"] else 1
 

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -133,7 +134,11 @@ class FolderLibrary:
         self.index_dir = Path(index_dir)
         self.where = str(self.index_dir)
         self.cache_dir = self.index_dir
-        self.machine = machine_id(self.index_dir)
+
+    @cached_property
+    def machine(self) -> str:
+        """This checkout's name as a writer (made on first need: reading alone writes nothing)."""
+        return machine_id(self.index_dir)
 
     def load(self) -> Library | None:
         """The library on disk, or None when none has been built."""

@@ -31,9 +31,11 @@ _ASKED_COUNT = re.compile(rf"(?<![哪那这好])(?:几|多少)([{_MEASURES}])\s*
 _SELF_SAYING_MEASURES = "所"  # the measure alone says what is counted (schools, institutions)
 _ASKED_COUNT_AT = re.compile(rf"(?<![哪那这好])(?:几|多少)([{_MEASURES}人])")
 # A one-character unit counted (几个区, 多少个县): policy text counts it without the measure (4区先行试点).
-_ASKED_UNIT = re.compile(rf"(?<![哪那这好])(?:几|多少)(个)?([区县市省州乡镇村校])(?![长委级属])")  # not 几个区长
-# A duration: a small number of years, months … (2018年 is a year, not a duration).
-_DURATION = r"(?<![\d])(?:\d{1,2}|[一二两三四五六七八九十半]+)\s*(?:个)?(?:小时|分钟|天|周|星期|个?月|年(?!一贯|制|级)|学期|学年)"  # not 九年一贯制, 三年级
+_ASKED_UNIT = re.compile(r"(?<![哪那这好])(?:几|多少)(个)?([区县市省州乡镇村校])(?![长委级属])")  # not 几个区长
+# A duration: a small number of years, months … (2018年 is a year, not a duration; 九年一贯制, 三年级 are none).
+DURATION = (
+    r"(?<![\d])(?:\d{1,2}|[一二两三四五六七八九十半]+)\s*(?:个)?(?:小时|分钟|天|周|星期|个?月|年(?!一贯|制|级)|学期|学年)"
+)
 _SHARE = r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百]+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+|半数|一半|全覆盖"
 # A year or month that is written out (2014年--月--日 is a blank left in a draft, no date).
 _DATE = re.compile(r"(?:19|20)\d{2}\s*年(?![-－—_×xX\s]{2})|\d{1,2}\s*月(?:底|末|份|\d)|[一二三四五六七八九十]+月|年底|年末|学年末|学期末|每年|每学年|每学期")
@@ -205,7 +207,7 @@ ANSWER_KINDS = (
     AnswerKind(
         "duration",
         re.compile(r"多久|多长时间|多长|多少(?:小时|分钟|天|周|个?月|年(?!级))|几(?:小时|分钟|天|周|个月|年(?!级))|任期|期限"),
-        _pattern(_DURATION),
+        _pattern(DURATION),
         "时长或期限",
         quantity=True,
     ),

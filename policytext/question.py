@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from policytext.asks import (
     BASIS_QUESTION,
+    DURATION,
     AnswerKind,
     asked_action,
     asks_yes_no,
@@ -44,7 +45,7 @@ ABOUT_DOCUMENT = re.compile(r"文号|发文|印发|颁布|发布日期|印发日
 _DOCUMENT_FACT_KINDS = ("date", "day", "body")  # asked of the document itself (印发日期, 发文机关): its metadata answers
 _ASKED_SHARE = re.compile(r"比例|比重|占比|百分之几|百分比|多少%|覆盖率")
 SHARE = r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百]+"  # how a share is written
-_PERIOD = re.compile(r"(?:\d{1,2}|[一二两三四五六七八九十]+)(?:个)?(?:年|月|学期|学年)")  # 三年, 两个学期
+_PERIOD = re.compile(DURATION)  # a period a question may be framed by: 三年, 两个学期
 _ASKED_TIME = re.compile(r"哪一?年|哪个月|几月|什么时候|何时|截止|期限|时间表|时间节点")
 TIME = r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月|年底"  # how a year or a month is written
 _ISSUING = r"(?:发布|印发|出台|颁布|签发|发文|成文|下发|制定|公布|发表)"

@@ -66,6 +66,7 @@ class ServerLibrary:
         self._state = self._call(client.get_or_create_collection, STATE)
         self._parsed: dict[str, Document] = {}  # record id -> document, kept across loads
         self._reading = threading.Lock()  # the app's sessions load from several threads
+        self._last_manifest: dict | None = None
 
     # ------------------------------------------------------------ reading
 
@@ -93,8 +94,12 @@ class ServerLibrary:
         return (got["metadatas"][0] or {}).get("revision", "") if got["ids"] else ""
 
     def _manifest(self) -> dict | None:
-        got = self._call(self._state.get, ids=[MANIFEST], include=["documents"])
-        return json.loads(got["documents"][0]) if got["ids"] else None
+        """The manifest; fetched whole only when its revision changed (the app loads on every rerun)."""
+        revision = self.stamp()
+        if not revision or revision != (self._last_manifest or {}).get("revision"):
+            got = self._call(self._state.get, ids=[MANIFEST], include=["documents"])
+            self._last_manifest = json.loads(got["documents"][0]) if got["ids"] else None
+        return self._last_manifest
 
     def _fetch(self, ids: list[str]) -> None:
         for i in range(0, len(ids), FETCH_BATCH):

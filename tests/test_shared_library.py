@@ -126,7 +126,7 @@ def test_every_command_of_a_client_with_host_and_port_only(tmp_path, chroma_serv
     compared = json.loads(run("assistant", "compare", "骨干教师交流", "--json"))
     assert len(compared["rows"]) == 2
     targets = run("assistant", "targets", "--all")
-    assert targets.strip()
+    assert "山西省|2017|" in targets and "各市80%以上的县(市、区)推行改革" in targets
     brief = tmp_path / "b" / "学区制.docx"
     run("assistant", "brief", "学区制", "-o", str(brief))
     assert brief.stat().st_size > 5000
@@ -168,7 +168,6 @@ def test_a_machine_never_removes_documents_it_did_not_add(tmp_path, chroma_serve
     report = ingest_paths(None, b, progress=False)
     assert report.removed == [corpus_file("004").name], "only what b added and b no longer has"
     library = open_library(a).load()
-    assert sorted(library.documents) == sorted(open_library(a).load().documents)
     assert {doc.source.rsplit("/", 1)[-1] for doc in library.documents.values()} == {
         corpus_file("000").name, corpus_file("003").name,
     }  # fmt: skip
@@ -288,7 +287,8 @@ def test_password_hash_round_trip_and_refusals(monkeypatch):
     for wrong, words in (("", "需要编辑密码"), ("guess", "不正确")):
         with pytest.raises(EditorRefused) as err:
             check_editor(wrong, locked)
-        assert words in err.value.zh and wrong not in str(err.value) or not wrong
+        assert words in err.value.zh
+    assert "guess" not in str(err.value) and "guess" not in err.value.zh, "a wrong password is never repeated"
     assert slept == [1.0, 1.0], "every refusal waits"
 
 

@@ -52,7 +52,26 @@ def ask(
 ) -> Answer:
     """Answer a question from the library with [n] citations, or refuse and show the closest clauses."""
     settings = settings or retriever.settings
-    resolved = _stand_or_lean(resolve(question, history), retriever, filters)
+    chosen = _stand_or_lean(resolve(question, history), retriever, filters)
+    answer, hits, resolved = _answer_reading(question, chosen, retriever, filters)
+    for other in chosen.alternatives if answer.abstained else ():
+        candidate = _answer_reading(question, other, retriever, filters)
+        if not candidate[0].abstained:  # 谁来指导? read alone in the conversation's documents finds the answer
+            answer, hits, resolved = candidate
+            break
+    if answer.abstained or settings.answer_mode != "llm" or not settings.llm_configured:
+        if on_token:
+            on_token(answer.answer)
+        return answer
+    from assistant.llm import llm_answer
+
+    return replace(llm_answer(_llm_context(answer, hits), settings, on_token=on_token), reading=resolved.reading)
+
+
+def _answer_reading(
+    question: str, resolved: Resolved, retriever: Retriever, filters: SearchFilters | None
+) -> tuple[Answer, list[Hit], Resolved]:
+    """The extractive answer (or refusal) for one reading of the question, with the hits it drew on."""
     filters = _with_conversation_scope(filters, resolved)
     analysis = retriever.analyze(resolved.text, asked_by=resolved.asks)
     scope_note = ""
@@ -72,14 +91,7 @@ def ask(
     else:
         items = sibling_items(hits[0]) if _lists_kinds(analysis) else []
         answer = compose(question, analysis, hits, scope_note, items, given=resolved.exclude)
-    answer = replace(answer, reading=resolved.reading)
-    if answer.abstained or settings.answer_mode != "llm" or not settings.llm_configured:
-        if on_token:
-            on_token(answer.answer)
-        return answer
-    from assistant.llm import llm_answer
-
-    return replace(llm_answer(_llm_context(answer, hits), settings, on_token=on_token), reading=resolved.reading)
+    return replace(answer, reading=resolved.reading), hits, resolved
 
 
 def compose(

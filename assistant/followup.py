@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.types import Citation, Turn
 from policytext.numerals import ordinal_value
@@ -40,6 +40,7 @@ class Resolved:
     asks: str = ""  # the follow-up's own words: what kind of fact is asked is read from them
     reading: str = ""  # ordinal / region / more / fragment / scope, or "" for a question standing alone
     fallback: Resolved | None = None  # the reading to take when this one's search finds nothing on its words
+    alternatives: tuple[Resolved, ...] = ()  # readings in the same scope, tried in turn when this one answers nothing
 
 
 def resolve(question: str, history: Sequence[Turn]) -> Resolved:
@@ -68,11 +69,14 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolved:
                         reading="more")  # fmt: skip
     if _is_fragment(question):
         rest = _strip(ANAPHORA.sub("", question))
+        alone = Resolved(f"{where}{question}", doc_ids=scope, asks=question, reading="scope")
         leaning = Resolved(f"{where}{_topic_of(previous)} {rest}".strip(), doc_ids=scope, asks=question, reading="fragment")
         if ANAPHORA.match(question) or not _has_topic(rest):
-            return leaning
+            # 谁来指导? after a question on 集体备课: the previous topic with it, else (when that states no
+            # answer) its own words in the same documents (…各联盟捆绑活动的指导)
+            return replace(leaning, alternatives=(alone,))
         # 开放日期间各校展示什么? has a topic of its own: searched as it stands, in scope, unless that finds nothing
-        return Resolved(f"{where}{question}", doc_ids=scope, asks=question, reading="scope", fallback=leaning)
+        return replace(alone, fallback=replace(leaning, alternatives=(alone,)), alternatives=(leaning,))
     if regions:  # the region carries over, unless nothing of the question is found there (a new topic)
         return Resolved(f"{where}{question}", asks=question, reading="scope", fallback=Resolved(question))
     return Resolved(question)

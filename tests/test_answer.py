@@ -266,6 +266,14 @@ def test_a_fragment_keeps_the_region_and_asks_its_own_kind(retriever):
     assert "督" in lead(second), second.answer
 
 
+def test_a_fragment_whose_previous_topic_states_no_answer_is_read_alone_in_the_same_document(retriever):
+    question = "巴州的联盟学校之间多长时间搞一次联片教研?"
+    first = ask(question, retriever)
+    second = ask("由谁来指导?", retriever, history=[Turn(question, first.resolved_question, first)])
+    assert not second.abstained and second.reading == "scope", second.answer
+    assert cited_sources(second) == {"003"} and "指导" in lead(second), second.answer
+
+
 def test_a_region_with_a_document_pointer_swaps_the_region(retriever):
     question = "上海的集团化办学打算覆盖多大范围的学校?"
     first = ask(question, retriever)

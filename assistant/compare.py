@@ -52,6 +52,8 @@ PART_WINDOW = 8  # max characters between the parts of a concept mentioned piece
 PART_CREDIT = 0.4  # a compound named only in part (统一管理 vs 整体管理): below MIN_COVERAGE on its own
 COVERAGE_WEIGHT = 0.7  # relevance = 0.7 × coverage + 0.3 × relative search score
 MAX_PER_DOC = 3
+_COORDINATION = re.compile(r"^(?:和|与|及|以及|或|或者|、|跟|同|和其他)$")
+_PHRASE_END = re.compile(r"$|[的、，,。?？;；和与及或跟同等这那上里中在方面分各有]")
 HEAD_WEIGHT = 2.0  # weight of the head's concepts in an 'A的B' topic, relative to the modifier's
 
 @dataclass(frozen=True)
@@ -103,13 +105,41 @@ def topic_concepts(topic: str, library=None, named_regions: Sequence[str] = ()) 
     regions = _region_words(library) if library is not None else set()
     regions |= {form for name in named_regions for form in region_forms(name)}
     kept = [t for t in tokens if not any(t in r for r in regions)] or tokens
-    maximal = [t for t in kept if not any(t != o and t in o for o in kept)]
+    maximal = list(dict.fromkeys(t for t in kept if not any(t != o and t in o for o in kept)))
     concepts = []
     forms = glossary().forms
-    for word in dict.fromkeys(maximal):
-        parts = tuple(forms(p) for p in parts_of(word, kept))
-        concepts.append(Concept(word, forms(word), parts if len(parts) > 1 else ()))
+    for words in _coordinated(maximal, normalize_for_match(core_topic(topic)).lower()):
+        if len(words) > 1:  # 干部和教师: a clause on either is on the topic
+            name = "、".join(words)
+            concepts.append(Concept(name, tuple(dict.fromkeys(f for w in words for f in forms(w)))))
+            continue
+        parts = tuple(forms(p) for p in parts_of(words[0], kept))
+        concepts.append(Concept(words[0], forms(words[0]), parts if len(parts) > 1 else ()))
     return concepts
+
+
+def _coordinated(words: Sequence[str], text: str) -> list[list[str]]:
+    """Words in topic order, those joined by 和/与/及/或/、 (干部和教师, 联盟、集团) grouped as alternatives."""
+    groups: list[list[str]] = []
+    for word in words:
+        if groups and _COORDINATION.search(text_between(text, groups[-1][-1], word) or "-") and _ends_phrase(text, word):
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+    return groups
+
+
+def _ends_phrase(text: str, word: str) -> bool:
+    """The word closes its phrase (干部和教师的…), not opens one (就近入学、缓解择校: 缓解 is half a conjunct)."""
+    at = text.find(word)
+    return at >= 0 and bool(_PHRASE_END.match(text, at + len(word)))
+
+
+def text_between(text: str, left: str, right: str) -> str | None:
+    """The text between the first ``left`` and the ``right`` after it, or None when they do not occur so."""
+    start = text.find(left)
+    end = text.find(right, start + len(left)) if start >= 0 else -1
+    return text[start + len(left):end] if end >= 0 else None
 
 
 def concept_weights(concepts: Sequence[Concept], library, head: str = "") -> dict[str, float]:

@@ -115,6 +115,24 @@ def test_framed_topics_split_into_concepts():
     assert [c.name for c in topic_concepts("各地对教师在学校之间流动分别是怎么安排的?")] == ["教师", "学校", "流动"]
 
 
+def test_coordinated_words_are_one_concept_either_of_which_a_clause_may_name():
+    concepts = {c.name: c for c in topic_concepts("各地在校长和教师的培训上有什么规定?")}
+    assert set(concepts) == {"校长、教师", "培训"}
+    assert mentions("加大教师培训力度", concepts["校长、教师"]) and mentions("校长任期", concepts["校长、教师"])
+    assert [c.name for c in topic_concepts("集团与联盟的章程,三个文件怎么讲?")] == ["集团、联盟", "章程"]
+    # 缓解 opens the second conjunct (缓解择校); it is not an alternative to 就近入学
+    assert [c.name for c in topic_concepts("各地对就近入学、缓解择校怎么表述?")] == ["就近入学", "缓解", "择校"]
+    assert [c.name for c in topic_concepts("学校的管理和考核")] == ["学校", "管理、考核"]
+
+
+def test_a_row_is_filled_when_its_document_names_either_of_two_coordinated_words(retriever):
+    both = compare("各地对干部和教师的交流有什么规定?", retriever)
+    cadres_only = compare("各地对干部的交流有什么规定?", retriever)
+    assert {r.doc_id for r in cadres_only.rows if r.covered} <= {r.doc_id for r in both.rows if r.covered}
+    texts = [c.text for r in both.rows for c in r.clauses]
+    assert any("教师" in t and "交流" in t for t in texts) and any("干部" in t and "交流" in t for t in texts)
+
+
 def test_a_framed_question_compares_the_same_clauses_as_its_bare_topic(retriever):
     def shown(topic):
         return [[c.clause_id for c in row.clauses] for row in compare(topic, retriever).rows]

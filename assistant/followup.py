@@ -64,9 +64,13 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolved:
     where = f"{'、'.join(regions)} " if regions else ""
     if MORE_CUE.search(question):
         rest = _strip(MORE_CUE.sub(" ", ANAPHORA.sub("", question)))
-        about = rest if _has_topic(rest) else f"{_topic_of(previous)} {rest}"  # 除了经费,人员上还有哪些保障: its own
-        return Resolved(f"{where}{about}".strip(), doc_ids=scope, exclude=_sentences_given(previous), asks=rest or base,
-                        reading="more")  # fmt: skip
+        given = _sentences_given(previous)
+        leaning = Resolved(f"{where}{_topic_of(previous)} {rest}".strip(), doc_ids=scope, exclude=given, asks=rest or base,
+                           reading="more")  # fmt: skip
+        if not _has_topic(rest):
+            return leaning
+        # 除了经费,人员上还有哪些保障: its own words, in scope; else (还有别的硬指标吗) the previous topic with them
+        return Resolved(f"{where}{rest}", doc_ids=scope, exclude=given, asks=rest, reading="more", alternatives=(leaning,))
     if _is_fragment(question):
         rest = _strip(ANAPHORA.sub("", question))
         alone = Resolved(f"{where}{question}", doc_ids=scope, asks=question, reading="scope")

@@ -274,6 +274,17 @@ def test_a_fragment_whose_previous_topic_states_no_answer_is_read_alone_in_the_s
     assert cited_sources(second) == {"003"} and "指导" in lead(second), second.answer
 
 
+@pytest.mark.parametrize("more", ["还有什么特别的讲究吗?", "此外还有啥得注意的?"])
+def test_asking_for_more_in_words_the_document_lacks_reads_them_with_the_previous_topic(retriever, more):
+    question = "二道区的校长任期是几年?"
+    first = ask(question, retriever)
+    second = ask(more, retriever, history=[Turn(question, first.resolved_question, first)])
+    assert not second.abstained and second.reading == "more", second.answer
+    assert cited_sources(second) == {"004"} and "校长" in second.answer, second.answer
+    said = set(re.split(r"\[\d+\]", first.answer))
+    assert not any(s and s in said for s in re.split(r"\[\d+\]", second.answer) if len(s) > 8), "nothing repeated"
+
+
 def test_a_region_with_a_document_pointer_swaps_the_region(retriever):
     question = "上海的集团化办学打算覆盖多大范围的学校?"
     first = ask(question, retriever)

@@ -519,7 +519,8 @@ def test_a_number_inside_a_yes_no_question_is_no_quantity_asked():
     [("为深入贯彻落实全国教育大会精神,现提出如下意见。", True), ("推进学区化办学是深化综合改革的重要举措。", True),
      ("各地要高度重视,加强领导。", True), ("深入贯彻落实党的十八大精神,以促进均衡发展为宗旨。", True),
      ("到2017年底,覆盖全市50%的学校。", False), ("各校要选派骨干教师下乡任教。", False),
-     ("根据学校分布合理组建学区。", False)],
+     ("根据学校分布合理组建学区。", False), ("以党的十八大精神为指针,以促进教育公平为宗旨,遵循统筹原则。", True),
+     ("以优质学校为龙头组建集团。", False)],
 )  # fmt: skip
 def test_framing_sentences(sentence, framing):
     assert is_framing(sentence) is framing

@@ -178,12 +178,18 @@ class Retriever:
                 fused[cid] += ANSWER_SHAPE_BOOST
 
     def _boost_document_facts(self, fused: dict[str, float], facts: tuple[str, ...], allowed: set[str] | None) -> None:
-        """Raise the front-matter lines that state a fact the question asks for (its 文号, its date …)."""
+        """Put the front-matter line that states a fact the question asks for (its 文号, its date …) first
+        in its document, as high as the document's best clause: the question names which document it means
+        (签署第一批美育备忘录的那份文件), and every document of an issuer has a date line alike."""
         patterns = [DOCUMENT_FACT_ANSWERS[f] for f in facts]
+        best: dict[str, float] = {}
+        for cid, score in fused.items():
+            doc_id = self._clauses[cid][1].doc_id
+            best[doc_id] = max(best.get(doc_id, 0.0), score)
         for cid in self._front_matter_ids:
             clause, doc = self._clauses[cid]
-            if (allowed is None or doc.doc_id in allowed) and any(p.search(clause.text) for p in patterns):
-                fused[cid] = fused.get(cid, 0.0) + FACT_BOOST
+            if doc.doc_id in best and any(p.search(clause.text) for p in patterns):
+                fused[cid] = best[doc.doc_id] + FACT_BOOST
 
     def _front_matter(self, clause_id: str) -> bool:
         """Title, 文号, salutation, issuer and date lines: outside any heading and not a sentence."""

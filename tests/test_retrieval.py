@@ -364,3 +364,22 @@ def test_an_issuer_named_in_the_question_scopes_it_before_the_regions_it_names(l
     assert {h.document.meta.issuer for h in hits} == {"福建省教育厅办公室"}, "the organ without its office"
     plain = retriever.search("上海推进学区化办学要着重在哪些方面探索?", k=3)
     assert {h.document.meta.place for h in plain} == {"上海市"}, "no issuer named: the region scopes"
+
+
+def test_a_document_fact_comes_from_the_document_the_question_describes(tmp_path):
+    """Every notice of one issuer has a date line; the one asked for is the document the question describes."""
+    from conftest import LIBRARY
+
+    (tmp_path / "corpus").mkdir()
+    for name in ("签署第一批学校美育改革发展备忘录有关事项", "公布体育美育浸润行动计划入选名单", "成立首届全国中小学美育教学指导专业委员会"):
+        (source,) = (LIBRARY / "meiyu").glob(f"教育部办公厅关于{name}的通知*.txt")
+        shutil.copy(source, tmp_path / "corpus" / source.name)
+    settings = make_settings(tmp_path)
+    ingest_paths(None, settings, progress=False)
+    retriever = Retriever.open(settings)
+    for question, title_words, fact in (
+        ("教育部办公厅关于签署美育改革发展备忘录的通知是哪天印发的?", "备忘录", "2016年8月5日"),
+        ("教育部办公厅公布浸润行动计划入选名单那份通知的落款日期?", "入选名单", "2019年11月1日"),
+    ):
+        top = retriever.search(question, k=3)[0]
+        assert title_words in top.document.meta.title and fact in top.clause.text, (top.document.meta.title, top.clause.text)

@@ -146,6 +146,7 @@ class Retriever:
             fused = {cid: s * (FRONT_MATTER_FACTOR if self._front_matter(cid) else 1.0) for cid, s in fused.items()}
         clauses = self._clauses  # a library reloaded meanwhile by another thread may have dropped some
         ranked = sorted(((cid, s) for cid, s in fused.items() if cid in clauses), key=lambda item: -item[1])
+        ranked = _without_repeats(ranked, clauses)
         if analysis.comparative:
             ranked = spread_over_documents(ranked, lambda cid: clauses[cid][1].doc_id)
         ranked = ranked[:k]
@@ -178,9 +179,11 @@ class Retriever:
                 fused[cid] += ANSWER_SHAPE_BOOST
 
     def _boost_document_facts(self, fused: dict[str, float], facts: tuple[str, ...], allowed: set[str] | None) -> None:
-        """Put the front-matter line that states a fact the question asks for (its 文号, its date …) first
-        in its document, as high as the document's best clause: the question names which document it means
-        (签署第一批美育备忘录的那份文件), and every document of an issuer has a date line alike."""
+        """Put the front-matter line stating the fact asked for (its 文号, its date …) first in its document.
+
+        As high as the document's best clause: the question names which document it means (签署第一批美育备忘录的
+        那份文件), and every document of an issuer has a date line alike.
+        """
         patterns = [DOCUMENT_FACT_ANSWERS[f] for f in facts]
         best: dict[str, float] = {}
         for cid, score in fused.items():
@@ -407,4 +410,20 @@ def check_library(library: Library | None, home: LibraryHome, settings: Settings
             "请改用相同的模型。",
         )
     return library
+
+
+def _without_repeats(ranked: list[tuple[str, float]], clauses: dict) -> list[tuple[str, float]]:
+    """The ranking without a clause that repeats one ranked above it word for word in the same document.
+
+    A 北大法宝 export prints the title twice: the second copy would take a place of its own.
+    """
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for cid, score in ranked:
+        clause, doc = clauses[cid]
+        key = (doc.doc_id, clause.text.strip())
+        if key not in seen:
+            seen.add(key)
+            kept.append((cid, score))
+    return kept
 

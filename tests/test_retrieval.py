@@ -383,3 +383,14 @@ def test_a_document_fact_comes_from_the_document_the_question_describes(tmp_path
     ):
         top = retriever.search(question, k=3)[0]
         assert title_words in top.document.meta.title and fact in top.clause.text, (top.document.meta.title, top.clause.text)
+
+
+def test_a_title_printed_twice_takes_one_place_in_the_results(library_settings):
+    retriever = Retriever.open(library_settings)
+    (doc,) = [d for d in retriever.library.documents.values() if "象山区区属学校体育美育兼职教师" in d.meta.title]
+    texts = [c.text.strip() for c in doc.clauses]
+    repeated = {t for t in texts if texts.count(t) > 1}
+    assert repeated, "the export prints its title twice, and both are kept as read"
+    hits = retriever.search(doc.meta.title, k=len(texts), filters=SearchFilters(doc_ids=(doc.doc_id,)))
+    shown = [h.clause.text.strip() for h in hits]
+    assert len(shown) == len(set(shown)) and repeated <= set(shown), shown

@@ -59,6 +59,10 @@ DOCUMENT_FACT_QUESTIONS = {
     ),
 }
 DOCUMENT_FACT_ANSWERS = {"date": CN_DATE, "number": BRACKETED_YEAR_NUMBER, "issuer": ORGAN_AT_LINE_END}
+# The 文号 of the document a notice transmits or cites (原文号), not the notice's own: its body states it.
+CITED_NUMBER_QUESTION = re.compile(
+    r"原(?:文件|文|件)?的?(?:文号|发文字号)|(?:被|所)转发(?:的)?(?:文件|原文)?的?(?:文号|发文字号)"
+)
 
 # A reference to an item of the previous answer: 第二条, 第3点 (the number is group 1).
 ORDINAL_REFERENCE = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:条|点|项|个|款|部分)")
@@ -161,7 +165,7 @@ def analyze(question: str, known_regions: Collection[str] = (), asked_by: str = 
         scope_words=scope,
         comparative=bool(scope),
         document_facts=facts,
-        about_document=bool(ABOUT_DOCUMENT.search(question)),
+        about_document=bool(ABOUT_DOCUMENT.search(CITED_NUMBER_QUESTION.sub("", question))),
         answer_patterns=answer_patterns(asking, facts),
         asks_for_list=bool(LIST_QUESTION.search(asking)),
         asks_for_kinds=bool(KINDS_QUESTION.search(asking)),
@@ -196,6 +200,8 @@ def answer_patterns(question: str, facts: tuple[str, ...] = ()) -> tuple[str, ..
     A question about the document's own date (``facts``) is left to the front matter.
     """
     patterns = list(count_patterns(question))
+    if CITED_NUMBER_QUESTION.search(question):
+        patterns.append(BRACKETED_YEAR_NUMBER.pattern)
     if _ASKED_SHARE.search(question):
         patterns.append(SHARE)
     if _ASKED_TIME.search(question) and not facts:
@@ -205,7 +211,9 @@ def answer_patterns(question: str, facts: tuple[str, ...] = ()) -> tuple[str, ..
 
 def document_facts(question: str) -> tuple[str, ...]:
     """Facts about the document itself the question asks for and a front-matter line states: date, 文号, issuer."""
-    return tuple(kind for kind, pattern in DOCUMENT_FACT_QUESTIONS.items() if pattern.search(question))
+    cited = bool(CITED_NUMBER_QUESTION.search(question))
+    asked = [kind for kind, pattern in DOCUMENT_FACT_QUESTIONS.items() if pattern.search(question)]
+    return tuple(kind for kind in asked if not (cited and kind == "number"))
 
 
 def variant_terms(question: str) -> tuple[tuple[str, str], ...]:

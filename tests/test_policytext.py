@@ -389,10 +389,17 @@ def test_no_answer_shape_without_a_question_for_one():
 @pytest.mark.parametrize(
     ("question", "facts"),
     [("文号是多少", ("number",)), ("什么时候印发的", ("date",)), ("哪个部门发的", ("issuer",)),
-     ("落款单位和落款日期", ("date", "issuer")), ("什么时候开始轮岗", ())],
+     ("落款单位和落款日期", ("date", "issuer")), ("什么时候开始轮岗", ()), ("这份转发通知自己的文号", ("number",)),
+     ("转发的那份意见原文号是多少", ()), ("被转发文件的文号", ())],
 )  # fmt: skip
 def test_document_facts(question, facts):
     assert document_facts(question) == facts
+
+
+def test_the_number_of_a_transmitted_document_is_looked_for_in_the_body():
+    (pattern,) = answer_patterns("转发的那份意见原文号是多少")
+    assert re.search(pattern, "现将《实施意见》（洪府厅发〔2017〕50号）转发给你们") and not re.search(pattern, "现转发给你们")
+    assert answer_patterns("这份通知的文号是多少", document_facts("这份通知的文号是多少")) == ()
 
 
 def test_document_fact_answers():

@@ -23,12 +23,13 @@ _NUMBER = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千万半]+)\s*"
 # A count: a numeral other than a lone 一 (一所优质学校 is "a school"), or a range (2—3所).
 _COUNT_NUMERAL = (
     r"(?:\d+(?:\.\d+)?|[二两三四五六七八九十百千万][一二两三四五六七八九十百千万]*|一[一二两三四五六七八九十百千万]+)"
-    r"(?:\s*[—\-~至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
+    r"(?:\s*[—\-~～〜–至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
 )
-_ANY_NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)(?:\s*[—\-~至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
+_ANY_NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)(?:\s*[—\-~～〜–至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
 _MEASURES = "个所项次名类种条位批家节门"
-_ASKED_COUNT = re.compile(rf"(?<![哪那这好])(?:几|多少)([{_MEASURES}])\s*([\u4e00-\u9fff]{{2}})")
-_SELF_SAYING_MEASURES = "所"  # the measure alone says what is counted (schools, institutions)
+_ASKED_COUNT = re.compile(rf"(?<![哪那这好])(?:几|多少)([{_MEASURES}])\s*[\u4e00-\u9fff]")
+_LESSONS = "节"  # 几节课: lessons, whatever words follow
+_SELF_SAYING_MEASURES = "所" + _LESSONS  # the measure alone says what is counted (schools, institutions; lessons)
 _ASKED_COUNT_AT = re.compile(rf"(?<![哪那这好])(?:几|多少)([{_MEASURES}人])")
 # A one-character unit counted (几个区, 多少个县): policy text counts it without the measure (4区先行试点).
 _ASKED_UNIT = re.compile(r"(?<![哪那这好])(?:几|多少)(个)?([区县市省州乡镇村校])(?![长委级属])")  # not 几个区长
@@ -94,16 +95,25 @@ def names_schools_or_places(sentence: str) -> bool:
 
 
 def count_patterns(question: str) -> tuple[str, ...]:
-    """Regexes for the answer to a 'how many' question: 几所新优质学校 -> a numeral + 所新优 (4所新优质学校)."""
-    return tuple(
-        _ANY_NUMERAL + re.escape(measure) + r"\s*" + re.escape(noun) for measure, noun in _ASKED_COUNT.findall(question)
-    )
+    """Regexes for the answer to a 'how many' question: a numeral and its measure, then a word of what is
+    counted close after (几所新优质学校 -> 4所新优质学校; 多少个成员单位 -> 15个部门和单位)."""
+    patterns = []
+    for match in _ASKED_COUNT.finditer(question):
+        words = longest_tokens(_counted_words(question[match.end(1):]))
+        if match.group(1) in _LESSONS:
+            patterns.append(_COUNT_NUMERAL + _measure_of(match.group(1)))
+        elif words:
+            named = "(?:" + "|".join(map(re.escape, words)) + ")"
+            patterns.append(rf"{_ANY_NUMERAL}{_measure_of(match.group(1))}\s*[\u4e00-\u9fff]{{0,6}}?{named}")
+    return tuple(patterns)
 
 
 def _measure_of(measure: str) -> str:
     """The measures a count may be written with: 个 stands for any; 名/位/人 count people alike."""
     if measure == "个":
         return f"[{_MEASURES}人]"
+    if measure == "节":
+        return "(?:节|课时)"  # 每周16～18课时: lessons are counted in class hours too
     return "[名位人]" if measure in "名位人" else re.escape(measure)
 
 
@@ -181,7 +191,8 @@ ANSWER_KINDS = (
         "amount",
         re.compile(
             rf"多少(?:万?元|钱)|金额|(?:发|给|补|奖|拨|出|配套)多少|{_MONEY}.{{0,6}}(?:多少|几)|(?:多少|几).{{0,6}}{_MONEY}|"
-            r"(?:发放|补助|补贴|奖励)标准|每[月年人].{0,4}多少"
+            r"(?:发放|补助|补贴|奖励)标准|每[月年人].{0,4}多少|"
+            rf"{_MONEY}[^,，?？]{{0,8}}(?:什么|啥|多少)标准|(?:什么|啥|多少)标准[^,，?？]{{0,8}}{_MONEY}"
         ),
         _pattern(_NUMBER + r"(?:万?元|块)"),
         "金额或标准",
@@ -202,6 +213,14 @@ ANSWER_KINDS = (
         re.compile(r"比例|比重|占比|百分之几|百分之多少|百分比|多少%|覆盖率|几成|占多少|多大比|[率度](?:要|要求|需要|得)?(?:达到)?多少"),
         _pattern(_SHARE),
         "比例",
+        quantity=True,
+    ),
+    AnswerKind(
+        "frequency",
+        re.compile(r"(?:多久|多长时间|隔多久|几年|多少年|几个月|几周)[^,，?？]{0,8}一次|频次|频率|几次|多少次"),
+        _pattern(r"每(?:个|一)?(?:年|学年|学期|季度|月|周|星期|天|日)|[一二两三四五六七八九十\d]+\s*(?:年|个月|周)\s*一次|定期|"
+                 r"(?:年|学期|学年)\s*[一二两三四五六七八九十\d]+\s*次|[一二两三四五六七八九十\d]+\s*次"),
+        "频次",
         quantity=True,
     ),
     AnswerKind(
@@ -253,7 +272,8 @@ ANSWER_KINDS = (
     ),
     AnswerKind(
         "procedure",
-        re.compile(r"怎么申请|如何申请|申报|流程|程序|步骤|手续|怎么报|如何报|审批|备案|办理|走什么|怎么加入|如何加入|怎么退出"),
+        re.compile(r"怎么申请|如何申请|(?:怎么|如何|怎样)申报|申报(?:程序|流程|手续|步骤|方式)|流程|程序|步骤|手续|怎么报|如何报|审批|备案|"
+                   r"办理|走什么|怎么加入|如何加入|怎么退出"),
         _pattern(r"申报|申请|审批|审核|备案|报送|上报|提交|程序|公示|遴选|评审|认定|批准|同意|报.{0,6}(?:部门|教育局|审定)"),
         "办理程序",
     ),
@@ -310,7 +330,7 @@ FRAMING_SENTENCE = re.compile(
     r"^(?:(?:深入|认真|全面)贯彻|以.{2,40}为(?:指导|指针|指引|统领|引领)|坚持以.{2,30}为|为(?:了)?(?:深入)?(?:贯彻|落实|进一步|推进|加快|促进|深化|全面)|"
     r"根据.{2,60}(?:精神|要求|规定|意见|通知)|按照.{2,60}(?:精神|要求|部署)|"
     r"现(?:就|将|提出|制定)|特制定|制定本|结合.{2,30}实际,?(?:特|现)|经研究)|"
-    r"(?:是|为).{2,60}的(?:重要举措|重要途径|重要手段|有效途径|重大举措|必然要求|重要内容|关键)|"
+    r"(?<![作列成视])(?:是|为).{2,60}的(?:重要举措|重要途径|重要手段|有效途径|重大举措|必然要求|重要内容|关键)|"
     r"提出(?:如下|以下)|特制定本|[如以]下(?:意见|指导意见|方案|通知|实施意见)|高度重视|充分认识|切实增强|统一思想|提高认识"
 )
 # A question asking on what grounds: framing sentences (为贯彻…, 根据…) answer it.
@@ -325,12 +345,27 @@ def kinds_asked(question: str) -> tuple[AnswerKind, ...]:
     """
     yes_no = asks_yes_no(question)
     kinds = []
+    asked = {kind.name for kind in ANSWER_KINDS if kind.asked.search(question)}
     for kind in ANSWER_KINDS:
-        if not kind.asked.search(question) or (yes_no and kind.quantity):
+        if kind.name not in asked or (yes_no and kind.quantity) or kind.name in _shadowed_kinds(question, asked):
             continue
         sharpen = {"count": _count_of, "share": _share_of}.get(kind.name)
         kinds.append(sharpen(question, kind) if sharpen else kind)
     return tuple(kinds)
+
+
+# A standard of money is a sum (补贴按什么标准发), not criteria to meet.
+_MONEY_STANDARD = re.compile(rf"{_MONEY}[^,，?？]{{0,8}}(?:什么|啥|多少)标准|(?:什么|啥|多少)标准[^,，?？]{{0,8}}{_MONEY}")
+
+
+def _shadowed_kinds(question: str, asked: set[str]) -> set[str]:
+    """Kinds whose wording is part of another kind asked: 多久开展一次 asks how often, not how long."""
+    shadowed = set()
+    if "frequency" in asked:
+        shadowed |= {"duration", "count"}
+    if _MONEY_STANDARD.search(question):
+        shadowed.add("criteria")
+    return shadowed
 
 
 _WHO = re.compile(r"谁|哪(?:个|些|一|家|级)?(?:[\u4e00-\u9fff]{0,2}?(?:部门|单位|机构|机关|中心|科室|科|处|室|股))?")

@@ -45,6 +45,7 @@ from policytext.places import (
 from policytext.asks import (
     KINDS,
     asks_yes_no,
+    count_patterns,
     is_framing,
     kinds_asked,
     names_a_school,
@@ -424,6 +425,8 @@ def test_a_reason_is_stated_by_a_purpose_or_by_framing():
          "选派3名骨干教师", "选派骨干教师"),
         ("share", ["覆盖率要提高到什么比例", "满意度要达到多少", "占比多少"], ["覆盖哪些学校", "怎么提高满意度"],
          "覆盖60%以上的学校", "逐步扩大覆盖面"),
+        ("frequency", ["多久开展一次自评", "几年评一次", "每学期搞几次研讨", "开会的频次"], ["交流多久", "一次交流多长时间"],
+         "学校每学年进行一次美育工作自评", "开展美育工作自评"),
         ("duration", ["交流多久", "任期几年", "多长时间"], ["几年级学生", "什么时候"], "交流期限为3年", "自2018年起交流"),
         ("date", ["什么时候报送", "哪一年之前完成", "最晚什么时候交"], ["报给谁", "要多久"], "2016年2月底前报送",
          "于2014年--月--日前报送"),
@@ -440,7 +443,7 @@ def test_a_reason_is_stated_by_a_purpose_or_by_framing():
          "定期开展考核"),
         ("reward", ["做得好有什么奖励", "有没有好处", "评职称会倾斜吗"], ["不达标怎么办", "怎么评职称"], "对成效突出的学校表彰奖励",
          "开展评估"),
-        ("procedure", ["要走什么流程", "怎么申请加入", "需要审批吗"], ["为什么要加入", "加入以后做什么"], "报当地人民政府批准后实施",
+        ("procedure", ["要走什么流程", "怎么申请加入", "需要审批吗", "怎么申报"], ["为什么要加入", "加入以后做什么", "可以申报哪种乐器"], "报当地人民政府批准后实施",
          "积极推进改革"),
         ("criteria", ["按什么标准评定", "够什么条件才能评上", "任职条件是什么"], ["认定结果怎么用", "认定以后做什么"],
          "具备条件的学校可以申请", "教育局要明确校长任职条件"),
@@ -527,7 +530,8 @@ def test_a_number_inside_a_yes_no_question_is_no_quantity_asked():
      ("各地要高度重视,加强领导。", True), ("深入贯彻落实党的十八大精神,以促进均衡发展为宗旨。", True),
      ("到2017年底,覆盖全市50%的学校。", False), ("各校要选派骨干教师下乡任教。", False),
      ("根据学校分布合理组建学区。", False), ("以党的十八大精神为指针,以促进教育公平为宗旨,遵循统筹原则。", True),
-     ("以优质学校为龙头组建集团。", False)],
+     ("以优质学校为龙头组建集团。", False), ("测评结果作为学生综合素质评价的重要内容。", False),
+     ("美育工作列为学校考核的重要内容。", False)],
 )  # fmt: skip
 def test_framing_sentences(sentence, framing):
     assert is_framing(sentence) is framing
@@ -676,3 +680,24 @@ def test_names_as_words(text, name, named):
 
 def test_a_besides_cue_keeps_what_the_question_asks_besides():
     assert MORE_CUE.sub(" ", "除了经费,人员上还有哪些保障吗").split() == ["人员上", "保障吗"]
+
+
+def test_a_standard_of_money_asks_for_a_sum_and_how_often_is_no_duration():
+    assert [k.name for k in kinds_asked("区财政按什么标准给学位补贴?")] == ["amount"]
+    assert [k.name for k in kinds_asked("校长任职要符合什么标准?")] == ["criteria"]
+    assert [k.name for k in kinds_asked("自评多久开展一次?")] == ["frequency"]
+    assert [k.name for k in kinds_asked("老师交流多久?")] == ["duration"]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "counts"),
+    [("联席会议由多少个成员单位组成?", "由省教育厅、省财政厅等15个部门和单位组成", True),
+     ("联席会议由多少个成员单位组成?", "联席会议每年召开1次", False),
+     ("每周上多少节课?", "按照每周16～18课时的标准配足美育教师", True), ("每周上多少节课?", "每年安排不少于20人次", False)],
+)  # fmt: skip
+def test_a_count_is_found_with_a_word_of_what_is_counted_close_after_it(question, sentence, counts):
+    patterns = [re.compile(p) for p in count_patterns(question)]
+    (count,) = [k for k in kinds_asked(question) if k.name == "count"]
+    assert bool(patterns) and any(p.search(sentence) for p in patterns) is counts
+    assert count.states(sentence) is counts
+

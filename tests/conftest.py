@@ -51,37 +51,31 @@ def indexed_settings(tmp_path_factory) -> Settings:
     return settings
 
 
-# A dozen documents of the second library, of every level (national, provinces, cities, a prefecture, a
-# district, 兵团, a saved web page), indexed with the seeds: the app and its browser tests on a real library.
+# The whole second library (about 90 government documents of every level: national, provinces, cities,
+# prefectures, districts, 兵团, saved web pages), indexed with the seeds: the app and its browser tests
+# on a library of a hundred, as an official's would be.
 LIBRARY = REPO_ROOT.parent / "shared" / "library"
-LIBRARY_SAMPLE = (
-    "meiyu/教育部关于推进学校艺术教育发展的若干意见(FBM-CLI-4-217726).txt",
-    "meiyu/江苏省政府办公厅关于全面加强和改进学校美育工作的实施意见(FBM-CLI-12-1209715).txt",
-    "meiyu/浙江省人民政府办公厅关于全面加强和改进学校美育工作的若干意见(FBM-CLI-12-1178620).txt",
-    "meiyu/广东省人民政府办公厅关于全面加强和改进学校美育工作的实施意见(FBM-CLI-12-1210208).txt",
-    "meiyu/南京市政府办公厅关于全面加强和改进学校美育工作的实施意见(FBM-CLI-12-1264589).txt",
-    "meiyu/成都市人民政府办公厅关于全面加强和改进学校美育工作的实施意见(FBM-CLI-12-1240943).txt",
-    "meiyu/葫芦岛市人民政府办公室关于加强和改进学校美育工作的实施意见(FBM-CLI-12-1230599).txt",
-    "meiyu/文山州人民政府办公室关于印发全面加强和改进学校美育工作实施意见的通知(FBM-CLI-12-2342866).txt",
-    "meiyu/桂林市象山区人民政府办公室关于印发《象山区区属学校体育美育兼职教师管理办法》的通知(FBM-CLI-12-4170311).txt",
-    "meiyu/新疆生产建设兵团办公厅关于加强和改进学校美育教育工作的实施意见(FBM-CLI-12-1185391).txt",
-    "meiyu/福建省教育厅办公室关于做好农村中小学美育教学设备申报工作的通知(FBM-CLI-12-1268531).txt",
-    "web/02_积分入学指引_2026.html",
-)
+
+
+def library_files() -> list[Path]:
+    """Every document of the second library (its README is none)."""
+    return sorted(p for p in LIBRARY.rglob("*") if p.is_file() and p.name != "README.md")
 
 
 @pytest.fixture(scope="session")
 def library_settings(tmp_path_factory) -> Settings:
-    """The seeds plus LIBRARY_SAMPLE, ingested once for the whole session."""
+    """The seeds plus the whole second library, ingested once for the whole session."""
     assert LIBRARY.is_dir(), f"the second library belongs beside the repo: {LIBRARY}"
     root = tmp_path_factory.mktemp("library")
     shutil.copytree(CORPUS, root / "corpus")
-    for name in LIBRARY_SAMPLE:
-        (root / "corpus" / "library").mkdir(exist_ok=True)
-        shutil.copy(LIBRARY / name, root / "corpus" / "library" / Path(name).name)
+    files = library_files()
+    for path in files:
+        target = root / "corpus" / "library" / path.relative_to(LIBRARY)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
     settings = make_settings(root)
     report = ingest_paths(None, settings, progress=False)
-    assert report.documents == 5 + len(LIBRARY_SAMPLE) and not report.failed, report.summary()
+    assert report.documents == 5 + len(files) and not report.failed, report.summary()
     return settings
 
 

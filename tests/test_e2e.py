@@ -26,6 +26,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from test_upload import MARKUP, MARKUP_CLAUSE, MARKUP_NAME, TIANJIN, TIANJIN_NAME, TIANJIN_TITLE
 
+from retrieval.library import load_library
 from settings import REPO_ROOT, Settings
 
 pytestmark = pytest.mark.e2e
@@ -77,7 +78,7 @@ def server(indexed_settings, tmp_path_factory, artifacts):
 
 @pytest.fixture(scope="module")
 def library_server(library_settings, tmp_path_factory, artifacts):
-    """The app over the seeds plus a dozen documents of the second library, of every level."""
+    """The app over the seeds plus the whole second library, of every level."""
     yield from serve(library_settings, tmp_path_factory.mktemp("e2e-library"), artifacts / "e2e-library-server.log")
 
 
@@ -363,9 +364,12 @@ def test_a_library_of_every_level_in_the_browser(library_server, browser, artifa
     desktop.goto(library_server.url)
     wait_idle(desktop)
     open_tab(desktop, "文库")
-    expect(desktop.get_by_text("文库共 17 份文件")).to_be_visible(timeout=WAIT_MS)
+    held = load_library(library_server.settings.index_dir).documents.values()
+    expect(desktop.get_by_text(f"文库共 {len(held)} 份文件")).to_be_visible(timeout=WAIT_MS)
     pick(desktop, "层级", "县区")
-    expect(desktop.get_by_text("当前显示 3 份")).to_be_visible(timeout=WAIT_MS)
+    counties = [d for d in held if d.meta.level == "县区"]
+    assert len(counties) >= 3
+    expect(desktop.get_by_text(f"当前显示 {len(counties)} 份")).to_be_visible(timeout=WAIT_MS)
     shot(desktop, artifacts, "library-1-county-documents", shots)
     desktop.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="层级").get_by_role(
         "button", name="Clear all").click()  # fmt: skip
@@ -377,7 +381,7 @@ def test_a_library_of_every_level_in_the_browser(library_server, browser, artifa
     open_tab(desktop, "对比")
     desktop.get_by_label("对比主题").fill("美育教师配备")
     desktop.get_by_role("button", name="对比", exact=True).click()
-    caption = desktop.get_by_text(re.compile(r"17 份文件中 \d+ 份涉及"))
+    caption = desktop.get_by_text(re.compile(rf"{len(held)} 份文件中 \d+ 份涉及"))
     expect(caption).to_be_visible(timeout=WAIT_MS)
     expect(desktop.locator('[data-testid="stDataFrame"]')).to_be_visible(timeout=WAIT_MS)
     shot(desktop, artifacts, "library-2-compare-table", shots)

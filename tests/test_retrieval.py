@@ -353,13 +353,15 @@ def test_a_named_region_is_answered_from_its_own_government_not_the_places_insid
         hits = retriever.search(question, k=5)
         assert hits and {h.document.meta.place for h in hits} == {place}, [h.document.meta.region for h in hits]
     inside = retriever.search("吉林省如何补充教师?", k=3)
-    assert {h.document.meta.place for h in inside} == {"二道区"}, "no document of 吉林省 itself: the district's"
+    places = {(h.document.meta.province, h.document.meta.place) for h in inside}
+    assert places and all(province == "吉林省" != place for province, place in places), "no document of 吉林省 itself"
 
 
 def test_an_issuer_named_in_the_question_scopes_it_before_the_regions_it_names(library_settings):
     retriever = Retriever.open(library_settings)
     hits = retriever.search("教育部要求北京、上海等地的学校怎样保障艺术教育经费?", k=5)
-    assert hits and {h.document.meta.issuer for h in hits} == {"教育部"}, "北京、上海 are addressees here"
+    issuers = {h.document.meta.issuer for h in hits}
+    assert hits and issuers <= {"教育部", "教育部办公厅"}, f"北京、上海 are addressees here: {issuers}"
     hits = retriever.search("福建省教育厅那份通知要求什么时候前报送申报汇总表?", k=3)
     assert {h.document.meta.issuer for h in hits} == {"福建省教育厅办公室"}, "the organ without its office"
     plain = retriever.search("上海推进学区化办学要着重在哪些方面探索?", k=3)

@@ -347,16 +347,18 @@ def chart_year(year: str) -> int | None:
 
 
 def target_units(targets: Sequence[Target]) -> list[str]:
-    """Units of the plottable targets, the most frequent first."""
+    """Units of the plottable targets: % first (shares compare across regions; counts of 个 are of
+    anything, a school or a sports ground), then the most frequent."""
     counts: dict[str, int] = {}
     for t in targets:
         if chart_year(t.year):
             counts[t.unit] = counts.get(t.unit, 0) + 1
-    return sorted(counts, key=lambda u: -counts[u])
+    return sorted(counts, key=lambda u: (u != "%", -counts[u]))
 
 
 def targets_chart(targets: Sequence[Target], unit: str) -> alt.Chart | None:
-    """Line-and-point chart of target values over the years, one colour per region (None: nothing to plot)."""
+    """Line-and-point chart of target values over the years, one colour per region, one line per indicator
+    (None: nothing to plot)."""
     data = [
         {"年份": chart_year(t.year), "数值": t.value, "地区": t.region, "指标": t.measure, "原文": t.text[:80]}
         for t in targets
@@ -380,6 +382,7 @@ def targets_chart(targets: Sequence[Target], unit: str) -> alt.Chart | None:
                 scale=alt.Scale(scheme="tableau10" if regions <= 10 else "category20"),
                 legend=alt.Legend(orient="bottom", columns=columns, labelLimit=320 // columns + 60),
             ),
+            detail="指标:N",  # a line joins one indicator of one region over the years, never two indicators
             tooltip=["地区:N", "年份:O", "数值:Q", "指标:N", "原文:N"],
         )
         .properties(height=260 + 24 * -(-regions // columns))

@@ -26,7 +26,7 @@ from policytext.question import ANAPHORA, DOCUMENT_POINTER, MORE_CUE, ORDINAL_RE
 
 FRAGMENT_CHARS = 14  # a question this short (without punctuation) and without a place of its own leans on the last turn
 _PUNCTUATION = re.compile(r"[\s,，、。?？!！;；:：“”\"'（）()]")
-_FILLER = re.compile(r"^(?:那么?|那边|这边|的|里|呢|在|对|关于|换成|换到|如果是|要是|再看看?|看看|说说)+|(?:那边|这边|的|里|呢|怎么样|如何|又)+$")
+_FILLER = re.compile(r"^(?:那边|这边|那么?|的|里|呢|在|对|关于|换成|换到|如果是|要是|再看看?|看看|说说)+|(?:那边|这边|的|里|呢|怎么样|如何|又)+$")
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,10 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolved:
     if named:
         if not own_content(question, named):
             return Resolved(_swap_region(base, named), asks=question, reading="region")
-        return Resolved(question)
+        # 上海是谁牵头推的? stands alone; when that finds no answer, it asks the previous topic of 上海
+        there = Resolved(f"{_swap_region(_topic_of(previous), named)} {_own_words(question, named)}".strip(),
+                         asks=question, reading="region")  # fmt: skip
+        return Resolved(question, alternatives=(there,))
     regions = _places(base)
     scope = () if regions else _documents_of(previous)
     where = f"{'、'.join(regions)} " if regions else ""

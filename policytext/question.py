@@ -68,7 +68,7 @@ CITED_NUMBER_QUESTION = re.compile(
 ORDINAL_REFERENCE = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:条|点|项|个|款|部分)")
 # A question that opens by pointing back at the conversation: 那上海呢, 这个…, 还有…
 ANAPHORA = re.compile(
-    r"^(?:那么?|那个|这个|这些|那些|这笔|那笔|这种|那种|这项|那项|这块|那块|这样|那样|这|它|其|上述|以上|还有|另外|那边|该)"
+    r"^(?:那边|这边|那里|这里|那么?|那个|这个|这些|那些|这笔|那笔|这种|那种|这项|那项|这块|那块|这样|那样|这|它|其|上述|以上|还有|另外|该)"
 )
 TRAILING_PARTICLES = re.compile(r"(?:呢|吗|么)?[?？。!！\s]*$")  # what a question ends with besides its words
 # Asks for more on the previous turn's topic: 还有呢? 另外呢? 还有别的要求吗? 除了X,还…?
@@ -78,6 +78,10 @@ MORE_CUE = re.compile(
 )  # 除了X, …还…: X was given; what follows is asked
 # Points at a document of the conversation (那份通知, 这个规划里): says where to look, not what about.
 DOCUMENT_POINTER = re.compile(r"(?:那|这|该)?(?:份|个|篇)?(?:通知|文件|规划|方案|意见|规定|办法|文)(?:里|中|上|里面|当中)?")
+# A document pointed at (那份指导意见里, 这份通知): where to look, not what about.
+POINTED_DOCUMENT = re.compile(
+    r"(?:那|这|该)(?:份|篇)[\u4e00-\u9fff]{0,6}?(?:通知|文件|规划|方案|意见|规定|办法|细则|指引)(?:里|中|上|里面|当中)?"
+)
 
 @dataclass(frozen=True)
 class QueryAnalysis:
@@ -174,10 +178,17 @@ def analyze(question: str, known_regions: Collection[str] = (), asked_by: str = 
         predicate=yes_no_predicate(asking) if asks_yes_no(asking) else "",
         action=asked_action(asking),
         asks_for_basis=bool(BASIS_QUESTION.search(asking)),
-        words=tuple(tokenize(strip_framing(question, forms))),
+        words=tuple(tokenize(strip_framing(_without_pointer(question), forms))),
         asked_words=_own_words(asked_by, forms) if asked_by and asked_by != question else (),
         kind_words=tuple(m.group(0) for k in kinds_asked(asking) for m in k.asked.finditer(asking)),
     )
+
+
+def _without_pointer(question: str) -> str:
+    """The question without the document it points at (那份指导意见里有问责的说法吗? is about 问责), unless it
+    asks about that document itself (这份通知的文号是多少?)."""
+    about_document = ABOUT_DOCUMENT.search(CITED_NUMBER_QUESTION.sub("", question))
+    return question if about_document else POINTED_DOCUMENT.sub(" ", question)
 
 
 def _own_words(asked_by: str, forms: tuple[str, ...]) -> tuple[str, ...]:

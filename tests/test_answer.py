@@ -285,6 +285,16 @@ def test_asking_for_more_in_words_the_document_lacks_reads_them_with_the_previou
     assert not any(s and s in said for s in re.split(r"\[\d+\]", second.answer) if len(s) > 8), "nothing repeated"
 
 
+def test_a_region_question_whose_own_words_find_nothing_asks_the_previous_topic_there(retriever):
+    question = "山西对推进不力的会怎么问责?"
+    first = ask(question, retriever)
+    assert ask("二道区那边有啥讲究?", retriever).abstained, "alone, it says too little to answer"
+    second = ask("二道区那边有啥讲究?", retriever, history=[Turn(question, first.resolved_question, first)])
+    assert not second.abstained and second.reading == "region", second.answer
+    assert second.resolved_question.startswith("二道区") and "问责" in second.resolved_question
+    assert cited_sources(second) == {"004"} and "追究" in lead(second), second.answer
+
+
 def test_a_region_with_a_document_pointer_swaps_the_region(retriever):
     question = "上海的集团化办学打算覆盖多大范围的学校?"
     first = ask(question, retriever)

@@ -563,6 +563,12 @@ def test_analysis_separates_known_and_unknown_regions():
     assert inside.regions == ("二道区",) and inside.unknown_regions == (), "吉林省 holds the known district"
 
 
+def test_a_document_pointed_at_is_where_to_look_not_what_about():
+    assert not {"指导", "意见"} & set(analyze("山西那份指导意见里有问责的说法吗?", {"山西省"}).words)
+    assert "通知" in analyze("葫芦岛这份通知的文号是多少?", {"葫芦岛市"}).words, "asked about the document itself"
+    assert "方案" in analyze("实施方案要报给谁?").words, "a plan named without pointing at it is the topic"
+
+
 def test_content_terms_leave_out_regions_and_interrogatives():
     analysis = analyze("上海对教师交流有什么规定?", {"上海市"})
     assert "教师交流" in analysis.content_terms

@@ -278,6 +278,8 @@ _META_PHRASES = re.compile(
     r"(?:是)?(?:怎么|如何|怎样)(?:说|讲|表述|规定|安排|要求)的?|有(?:什么|没有|何)?说法吗?|有什么不同|有何不同|异同|"
     r"分别|各自|各地"
 )
+# 'A方面, …': the topic is A, what follows asks about it (组织领导方面, 谁牵头?).
+_ASPECT = re.compile(r"([\u4e00-\u9fff]{2,8})方面\s*[,，、]")
 # '(对)A开展B': B is what is asked about A (对改革工作开展督导检查 -> 督导检查).
 _DONE_TO = re.compile(r"^对?[^对]{2,}?(?:开展|进行|实施|做好)(.{2,})$")
 # The interrogatives, plus framing a topic does without (哪些方面 goes whole: 方面 is no topic).
@@ -301,7 +303,10 @@ def core_topic(topic: str) -> str:
 
 
 def topic_head(core: str) -> str:
-    """The head of an 'A的B' or '(对)A开展B' topic (B: what is asked about A), or '' when it has no such shape."""
+    """The head of an 'A的B' or '(对)A开展B' topic (B: what is asked about A), or of 'A方面, …' (A: the
+    questions after it ask about A), or '' when it has no such shape."""
+    if aspect := _ASPECT.search(core):
+        return aspect.group(1)
     if "的" in core:
         head = core.rsplit("的", 1)[1]
     else:

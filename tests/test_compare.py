@@ -133,6 +133,13 @@ def test_a_row_is_filled_when_its_document_names_either_of_two_coordinated_words
     assert any("教师" in t and "交流" in t for t in texts) and any("干部" in t and "交流" in t for t in texts)
 
 
+def test_an_aspect_named_first_is_what_every_row_must_state(retriever):
+    rows = compare("组织领导方面,各地是怎么分工、谁牵头的?", retriever).rows
+    covered = [r for r in rows if r.covered]
+    assert len(covered) >= 4, [(r.doc_id, r.covered) for r in rows]
+    assert all(any(w in r.clauses[0].text for w in ("领导", "组织")) for r in covered), [r.clauses[0].text[:30] for r in covered]
+
+
 def test_a_framed_question_compares_the_same_clauses_as_its_bare_topic(retriever):
     def shown(topic):
         return [[c.clause_id for c in row.clauses] for row in compare(topic, retriever).rows]

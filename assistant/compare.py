@@ -33,6 +33,7 @@ from assistant.evidence import province_fallback
 from assistant.types import ComparedClause, Comparison, ComparisonRow
 from errors import BadQuery
 from ingest.types import Clause, Document
+from policytext.asks import QUANTITY_NOUNS, kinds_named
 from policytext.lexicon import glossary, parts_of
 from policytext.places import region_forms
 from policytext.question import core_topic, topic_head, topic_tokens
@@ -54,6 +55,7 @@ COVERAGE_WEIGHT = 0.7  # relevance = 0.7 × coverage + 0.3 × relative search sc
 MAX_PER_DOC = 3
 _COORDINATION = re.compile(r"^(?:和|与|及|以及|或|或者|、|跟|同|和其他)$")
 _PHRASE_END = re.compile(r"$|[的、，,。?？;；和与及或跟同等这那上里中在方面分各有]")
+QUANTITY_BONUS = 0.3  # a topic naming a quantity (节数, 比例, 数额): a clause stating one ranks first in its row
 HEAD_WEIGHT = 2.0  # weight of the head's concepts in an 'A的B' topic, relative to the modifier's
 
 @dataclass(frozen=True)
@@ -81,7 +83,8 @@ def compare(topic: str, retriever, filters: SearchFilters | None = None, per_doc
     weights = concept_weights(concepts, library, head_text)
     head = [c for c in concepts if c.name in head_text]
     search = _DocumentSearch(retriever, query)
-    scored = {doc.doc_id: _scored_clauses(doc, concepts, weights, head, search) for doc in docs}
+    stated = kinds_named(query)
+    scored = {doc.doc_id: _scored_clauses(doc, concepts, weights, head, search, stated) for doc in docs}
     best = max((cov for clauses in scored.values() for _, cov, _ in clauses), default=0.0)
     floor = max(MIN_COVERAGE, RELATIVE_COVERAGE * best)
     rows = [ComparisonRow(doc, tuple(_kept(scored[doc.doc_id], floor, per_doc))) for doc in docs]
@@ -104,7 +107,8 @@ def topic_concepts(topic: str, library=None, named_regions: Sequence[str] = ()) 
     tokens = topic_terms(topic)
     regions = _region_words(library) if library is not None else set()
     regions |= {form for name in named_regions for form in region_forms(name)}
-    kept = [t for t in tokens if not any(t in r for r in regions)] or tokens
+    quantities = {n for nouns in QUANTITY_NOUNS.values() for n in nouns}
+    kept = [t for t in tokens if not any(t in r for r in regions) and t not in quantities] or tokens
     maximal = list(dict.fromkeys(t for t in kept if not any(t != o and t in o for o in kept)))
     concepts = []
     forms = glossary().forms
@@ -231,9 +235,11 @@ def _scored_clauses(
     weights: dict[str, float],
     head: Sequence[Concept],
     search: _DocumentSearch,
+    stated: Sequence = (),
 ) -> list[tuple[float, float, object]]:
     """A document's clauses that name the topic (for an 'A的B' topic, most of B), as (relevance,
-    coverage, hit), best first.
+    coverage, hit), best first. ``stated``: kinds of fact the topic names (比例): a clause stating one
+    ranks higher.
 
     A clause that names the topic only as an item of a list (…、人才流动、…) is kept but ranked down:
     it mentions the topic without stating a provision on it.
@@ -250,6 +256,8 @@ def _scored_clauses(
             relevance = COVERAGE_WEIGHT * cov + (1 - COVERAGE_WEIGHT) * h.score / top
             if _listed_only(h.clause, concepts):
                 relevance *= LISTED_ONLY_WEIGHT
+            if any(kind.states(h.clause.text) for kind in stated):  # 比例 asked: the clause with the share
+                relevance += QUANTITY_BONUS
             scored.append((relevance, cov if not _names_head(h.clause, head) else 1.0, h))
     scored.sort(key=lambda item: (-item[0], item[2].rank))
     return scored

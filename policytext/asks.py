@@ -317,6 +317,19 @@ ANSWER_KINDS = (
 )
 KINDS = {kind.name: kind for kind in ANSWER_KINDS}
 
+# Nouns that name a kind of fact, not a topic (节数要求, 所占比例, 资金数额): a clause answers them by stating it.
+QUANTITY_NOUNS = {
+    "share": ("比例", "比重", "占比", "百分比"),
+    "count": ("节数", "课时数", "人数", "数量", "个数", "名额", "次数"),
+    "amount": ("数额", "金额", "额度"),
+}
+
+
+def kinds_named(topic: str) -> tuple[AnswerKind, ...]:
+    """The kinds of fact a topic names by a quantity noun (各地美育教师的比例 -> share)."""
+    return tuple(KINDS[name] for name, nouns in QUANTITY_NOUNS.items() if any(n in topic for n in nouns))
+
+
 # A-not-A (给不给, 发没发), or a modal …吗 question: asks whether.
 _A_NOT_A = r"([\u4e00-\u9fff])[不没]\1"
 YES_NO_QUESTION = re.compile(

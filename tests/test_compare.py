@@ -140,6 +140,12 @@ def test_an_aspect_named_first_is_what_every_row_must_state(retriever):
     assert all(any(w in r.clauses[0].text for w in ("领导", "组织")) for r in covered), [r.clauses[0].text[:30] for r in covered]
 
 
+def test_a_quantity_named_is_no_concept_and_the_clause_stating_it_leads_its_row(retriever):
+    assert [c.name for c in topic_concepts("各地改革覆盖学校的比例分别是多少?")] == ["改革", "覆盖", "学校"]
+    rows = [r for r in compare("各地改革覆盖学校的比例分别是多少?", retriever).rows if r.covered]
+    assert len(rows) >= 3 and all("%" in r.clauses[0].text for r in rows), [r.clauses[0].text[:40] for r in rows]
+
+
 def test_a_framed_question_compares_the_same_clauses_as_its_bare_topic(retriever):
     def shown(topic):
         return [[c.clause_id for c in row.clauses] for row in compare(topic, retriever).rows]

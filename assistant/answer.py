@@ -9,9 +9,9 @@ from dataclasses import dataclass, replace
 from assistant.evidence import Verdict, judge, province_fallback, term_coverage
 from assistant.followup import Resolved, resolve
 from assistant.types import Answer, Citation, Turn
+from policytext.asks import KINDS, is_framing
 from policytext.dates import chinese_date
 from policytext.numbering import is_outline_level, numbering_level, strip_number
-from policytext.asks import KINDS, is_framing
 from policytext.question import QueryAnalysis
 from policytext.sentences import split_sentences
 from retrieval.search import Retriever
@@ -204,7 +204,8 @@ def _stand_or_lean(resolved: Resolved, retriever: Retriever, filters: SearchFilt
     """A follow-up read in the conversation's scope stands there when a search finds its words: in the
     conversation's documents, else in the whole library (开放日期间各校展示什么? after a question on another
     document); when neither search finds its words, its ``fallback`` reading is taken (a short one leans on
-    the previous turn; a long one stands alone, without the carried region)."""
+    the previous turn; a long one stands alone, without the carried region).
+    """
     if resolved.fallback is None:
         return resolved
     if _finds_its_words(resolved, retriever, filters):
@@ -268,7 +269,8 @@ def _ranked_sentences(analysis: QueryAnalysis, hits: list[Hit]) -> list[_Sentenc
 
 def _term_weights(analysis: QueryAnalysis) -> dict[str, float]:
     """Each question word weighs its length; PREDICATE_WEIGHT times that for a yes/no question's predicate
-    words and a follow-up's own words (they say what is asked; the rest is the topic leaned on)."""
+    words and a follow-up's own words (they say what is asked; the rest is the topic leaned on).
+    """
     predicate, asked = analysis.predicate, set(analysis.asked_words)
     stressed = {t for t in analysis.words if (predicate and t in predicate) or t in asked}
     return {t: len(t) * (PREDICATE_WEIGHT if t in stressed else 1.0) for t in set(analysis.words)}

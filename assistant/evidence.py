@@ -120,7 +120,8 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
 def decides(analysis: QueryAnalysis, topic: _Topic, hits: list[Hit]) -> bool:
     """For a yes/no question: some clause on its topic names what it asks whether (the rarer words of its
     predicate: 家长委员会 of 要不要经过家长委员会同意). Lenient on purpose: colloquial predicates (派老师去教书) are
-    paraphrased in the documents (派驻教师), so only a predicate word the library uses and no hit names says no."""
+    paraphrased in the documents (派驻教师), so only a predicate word the library uses and no hit names says no.
+    """
     rare = topic.rare_terms()
     predicate = tuple(t for t in rare if t in analysis.predicate)
     if not predicate:

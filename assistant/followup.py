@@ -19,10 +19,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.types import Citation, Turn
-from policytext.numerals import ordinal_value
 from policytext.lexicon import tokenize
+from policytext.numerals import ordinal_value
 from policytext.places import find_places, region_forms, unlisted_places
-from policytext.question import ANAPHORA, DOCUMENT_POINTER, MORE_CUE, ORDINAL_REFERENCE, TRAILING_PARTICLES, strip_framing
+from policytext.question import (
+    ANAPHORA,
+    DOCUMENT_POINTER,
+    MORE_CUE,
+    ORDINAL_REFERENCE,
+    TRAILING_PARTICLES,
+    strip_framing,
+)
 
 FRAGMENT_CHARS = 14  # a question this short (without punctuation) and without a place of its own leans on the last turn
 _PUNCTUATION = re.compile(r"[\s,，、。?？!！;；:：“”\"'（）()]")
@@ -134,7 +141,8 @@ def _has_topic(text: str) -> bool:
 
 def _topic_of(previous: Turn) -> str:
     """What the previous turn was about: its own words when it had a topic of its own, else how it was read;
-    without question words or places (the scope carries those). So topics do not pile up over a chain."""
+    without question words or places (the scope carries those). So topics do not pile up over a chain.
+    """
     own = previous.question if _has_topic(previous.question) else previous.resolved_question
     own = _without_places(own, _places(own))
     return re.sub(r"\s+", " ", _PUNCTUATION.sub(" ", strip_framing(_strip(own)))).strip()

@@ -96,7 +96,8 @@ def names_schools_or_places(sentence: str) -> bool:
 
 def count_patterns(question: str) -> tuple[str, ...]:
     """Regexes for the answer to a 'how many' question: a numeral and its measure, then a word of what is
-    counted close after (几所新优质学校 -> 4所新优质学校; 多少个成员单位 -> 15个部门和单位)."""
+    counted close after (几所新优质学校 -> 4所新优质学校; 多少个成员单位 -> 15个部门和单位).
+    """
     patterns = []
     for match in _ASKED_COUNT.finditer(question):
         words = longest_tokens(_counted_words(question[match.end(1):]))
@@ -414,7 +415,8 @@ def asks_yes_no(question: str) -> bool:
 
 def yes_no_predicate(question: str) -> str:
     """What a yes/no question asks whether (会派老师来上课吗 -> 派老师来上课): the words after its modal
-    (能不能/是否… first, else the first plain one: 会, 可以, 有 …) in its last part."""
+    (能不能/是否… first, else the first plain one: 会, 可以, 有 …) in its last part.
+    """
     text = re.sub(r"[吗么呢]?[?？。!！\s]*$", "", question.strip())
     clause = re.split(r"[,，;；?？]", text)[-1]
     match = _STRONG_MODAL.search(clause) or _MODAL.search(clause)

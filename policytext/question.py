@@ -186,7 +186,8 @@ def analyze(question: str, known_regions: Collection[str] = (), asked_by: str = 
 
 def _without_pointer(question: str) -> str:
     """The question without the document it points at (那份指导意见里有问责的说法吗? is about 问责), unless it
-    asks about that document itself (这份通知的文号是多少?)."""
+    asks about that document itself (这份通知的文号是多少?).
+    """
     about_document = ABOUT_DOCUMENT.search(CITED_NUMBER_QUESTION.sub("", question))
     return question if about_document else POINTED_DOCUMENT.sub(" ", question)
 
@@ -304,7 +305,8 @@ def core_topic(topic: str) -> str:
 
 def topic_head(core: str) -> str:
     """The head of an 'A的B' or '(对)A开展B' topic (B: what is asked about A), or of 'A方面, …' (A: the
-    questions after it ask about A), or '' when it has no such shape."""
+    questions after it ask about A), or '' when it has no such shape.
+    """
     if aspect := _ASPECT.search(core):
         return aspect.group(1)
     if "的" in core:

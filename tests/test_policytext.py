@@ -10,6 +10,15 @@ import re
 
 import pytest
 
+from policytext.asks import (
+    KINDS,
+    asks_yes_no,
+    count_patterns,
+    is_framing,
+    kinds_asked,
+    names_a_school,
+    yes_no_predicate,
+)
 from policytext.dates import (
     chinese_date,
     header_parenthesis,
@@ -41,15 +50,6 @@ from policytext.places import (
     issuer_division,
     region_named,
     unlisted_places,
-)
-from policytext.asks import (
-    KINDS,
-    asks_yes_no,
-    count_patterns,
-    is_framing,
-    kinds_asked,
-    names_a_school,
-    yes_no_predicate,
 )
 from policytext.question import (
     ABOUT_DOCUMENT,

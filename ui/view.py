@@ -348,7 +348,8 @@ def chart_year(year: str) -> int | None:
 
 def target_units(targets: Sequence[Target]) -> list[str]:
     """Units of the plottable targets: % first (shares compare across regions; counts of 个 are of
-    anything, a school or a sports ground), then the most frequent."""
+    anything, a school or a sports ground), then the most frequent.
+    """
     counts: dict[str, int] = {}
     for t in targets:
         if chart_year(t.year):
@@ -358,7 +359,8 @@ def target_units(targets: Sequence[Target]) -> list[str]:
 
 def targets_chart(targets: Sequence[Target], unit: str) -> alt.Chart | None:
     """Line-and-point chart of target values over the years, one colour per region, one line per indicator
-    (None: nothing to plot)."""
+    (None: nothing to plot).
+    """
     data = [
         {"年份": chart_year(t.year), "数值": t.value, "地区": t.region, "指标": t.measure, "原文": t.text[:80]}
         for t in targets

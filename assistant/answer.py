@@ -27,7 +27,7 @@ SHORT_LABEL_CHARS = 14
 LIST_FIT = 1.5  # for a 哪些… question, a sentence that lists (…、…、…) is likelier to be the answer
 KIND_FIT = 2.0  # a sentence stating the kind of fact asked (a sum, a share, a deadline …) is likelier the answer
 FRAMING_WEIGHT = 0.1  # a framing sentence (为贯彻…, 现就…提出如下意见) answers only a question on purpose or basis
-UNASKED_WEIGHT = 0.5  # a follow-up's answer names what it adds (谁来指导? -> …的指导); a sentence without it weighs less
+UNASKED_WEIGHT = 0.5  # a follow-up's answer names what it adds (谁来指导? -> …的指导); one without it weighs less
 PREDICATE_WEIGHT = 2.0  # for a yes/no question, the words of what it asks whether count this much more
 OWN_WORDS_FOUND = 0.75  # share of a short follow-up's words its own search must find to stand on its own
 RELATED_SHARE = 0.6  # clauses scoring below this share of the best one are not drawn on
@@ -201,10 +201,11 @@ def _refusal(question: str, resolved: str, verdict: Verdict, hits: list[Hit]) ->
 
 
 def _stand_or_lean(resolved: Resolved, retriever: Retriever, filters: SearchFilters | None) -> Resolved:
-    """A follow-up read in the conversation's scope stands there when a search finds its words: in the
-    conversation's documents, else in the whole library (开放日期间各校展示什么? after a question on another
-    document); when neither search finds its words, its ``fallback`` reading is taken (a short one leans on
-    the previous turn; a long one stands alone, without the carried region).
+    """A follow-up read in the conversation's scope stands there when a search finds its words.
+
+    In the conversation's documents, else in the whole library (开放日期间各校展示什么? after a question on
+    another document); when neither search finds its words, its ``fallback`` reading is taken (a short one
+    leans on the previous turn; a long one stands alone, without the carried region).
     """
     if resolved.fallback is None:
         return resolved
@@ -268,8 +269,10 @@ def _ranked_sentences(analysis: QueryAnalysis, hits: list[Hit]) -> list[_Sentenc
 
 
 def _term_weights(analysis: QueryAnalysis) -> dict[str, float]:
-    """Each question word weighs its length; PREDICATE_WEIGHT times that for a yes/no question's predicate
-    words and a follow-up's own words (they say what is asked; the rest is the topic leaned on).
+    """Each question word weighs its length, PREDICATE_WEIGHT times that for what is asked.
+
+    What is asked: a yes/no question's predicate words and a follow-up's own words (the rest is the topic
+    leaned on).
     """
     predicate, asked = analysis.predicate, set(analysis.asked_words)
     stressed = {t for t in analysis.words if (predicate and t in predicate) or t in asked}
@@ -330,8 +333,10 @@ def _choose(sentences: list[_Sentence], analysis: QueryAnalysis, top_hit: Hit | 
 
 
 def _lead(sentences: list[_Sentence], top_hit: Hit | None, analysis: QueryAnalysis) -> _Sentence:
-    """The best sentence of the best clause, unless it frames or states none of the kinds of fact asked
-    (a sum, a deadline, a definition …): then the best sentence that does, the best clause's own first.
+    """The best sentence of the best clause, unless it frames or states none of the kinds of fact asked.
+
+    A kind of fact: a sum, a deadline, a definition …; then the best sentence that states one leads, the
+    best clause's own first.
     """
     own = next((s for s in sentences if top_hit and s.hit.clause.clause_id == top_hit.clause.clause_id), None)
     if own is None:

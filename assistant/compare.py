@@ -126,7 +126,8 @@ def _coordinated(words: Sequence[str], text: str) -> list[list[str]]:
     """Words in topic order, those joined by 和/与/及/或/、 (干部和教师, 联盟、集团) grouped as alternatives."""
     groups: list[list[str]] = []
     for word in words:
-        if groups and _COORDINATION.search(text_between(text, groups[-1][-1], word) or "-") and _ends_phrase(text, word):
+        joined = _COORDINATION.search(text_between(text, groups[-1][-1], word) or "-") if groups else None
+        if joined and _ends_phrase(text, word):
             groups[-1].append(word)
         else:
             groups.append([word])
@@ -237,9 +238,10 @@ def _scored_clauses(
     search: _DocumentSearch,
     stated: Sequence = (),
 ) -> list[tuple[float, float, object]]:
-    """A document's clauses that name the topic (for an 'A的B' topic, most of B), as (relevance,
-    coverage, hit), best first. ``stated``: kinds of fact the topic names (比例): a clause stating one
-    ranks higher.
+    """A document's clauses that name the topic, as (relevance, coverage, hit), best first.
+
+    For an 'A的B' topic a clause must name most of B. ``stated``: kinds of fact the topic names (比例): a
+    clause stating one ranks higher.
 
     A clause that names the topic only as an item of a list (…、人才流动、…) is kept but ranked down:
     it mentions the topic without stating a provision on it.

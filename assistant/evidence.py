@@ -118,9 +118,11 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
 
 
 def decides(analysis: QueryAnalysis, topic: _Topic, hits: list[Hit]) -> bool:
-    """For a yes/no question: some clause on its topic names what it asks whether (the rarer words of its
-    predicate: 家长委员会 of 要不要经过家长委员会同意). Lenient on purpose: colloquial predicates (派老师去教书) are
-    paraphrased in the documents (派驻教师), so only a predicate word the library uses and no hit names says no.
+    """For a yes/no question: some clause on its topic names what it asks whether.
+
+    That is the rarer words of its predicate: 家长委员会 of 要不要经过家长委员会同意. Lenient on purpose:
+    colloquial predicates (派老师去教书) are paraphrased in the documents (派驻教师), so only a predicate word
+    the library uses and no hit names says no.
     """
     rare = topic.rare_terms()
     predicate = tuple(t for t in rare if t in analysis.predicate)
@@ -157,8 +159,9 @@ def _words_of(text: str) -> list[str]:
 
 
 def _sentences_in_context(hits: list[Hit]) -> Iterator[tuple[str, str]]:
-    """Each sentence of the hits, with its context: the document's title, the clause's heading, the sentence
-    before it and itself.
+    """Each sentence of the hits, with its context.
+
+    The context: the document's title, the clause's heading, the sentence before it and itself.
 
     Policy text names its topic once and goes on without it (在杨浦…4区先行试点 under a title on 学区化集团化办学).
     """

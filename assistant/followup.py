@@ -33,7 +33,9 @@ from policytext.question import (
 
 FRAGMENT_CHARS = 14  # a question this short (without punctuation) and without a place of its own leans on the last turn
 _PUNCTUATION = re.compile(r"[\s,，、。?？!！;；:：“”\"'（）()]")
-_FILLER = re.compile(r"^(?:那边|这边|那么?|的|里|呢|在|对|关于|换成|换到|如果是|要是|再看看?|看看|说说)+|(?:那边|这边|的|里|呢|怎么样|如何|又)+$")
+_FILLER = re.compile(
+    r"^(?:那边|这边|那么?|的|里|呢|在|对|关于|换成|换到|如果是|要是|再看看?|看看|说说)+|(?:那边|这边|的|里|呢|怎么样|如何|又)+$"
+)
 
 
 @dataclass(frozen=True)
@@ -73,27 +75,40 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolved:
     scope = () if regions else _documents_of(previous)
     where = f"{'、'.join(regions)} " if regions else ""
     if MORE_CUE.search(question):
-        rest = _strip(MORE_CUE.sub(" ", ANAPHORA.sub("", question)))
-        given = _sentences_given(previous)
-        leaning = Resolved(f"{where}{_topic_of(previous)} {rest}".strip(), doc_ids=scope, exclude=given, asks=rest or base,
-                           reading="more")  # fmt: skip
-        if not _has_topic(rest):
-            return leaning
-        # 除了经费,人员上还有哪些保障: its own words, in scope; else (还有别的硬指标吗) the previous topic with them
-        return Resolved(f"{where}{rest}", doc_ids=scope, exclude=given, asks=rest, reading="more", alternatives=(leaning,))
+        return _asking_for_more(question, previous, where, scope)
     if _is_fragment(question):
-        rest = _strip(ANAPHORA.sub("", question))
-        alone = Resolved(f"{where}{question}", doc_ids=scope, asks=question, reading="scope")
-        leaning = Resolved(f"{where}{_topic_of(previous)} {rest}".strip(), doc_ids=scope, asks=question, reading="fragment")
-        if ANAPHORA.match(question) or not _has_topic(rest):
-            # 谁来指导? after a question on 集体备课: the previous topic with it, else (when that states no
-            # answer) its own words in the same documents (…各联盟捆绑活动的指导)
-            return replace(leaning, alternatives=(alone,))
-        # 开放日期间各校展示什么? has a topic of its own: searched as it stands, in scope, unless that finds nothing
-        return replace(alone, fallback=replace(leaning, alternatives=(alone,)), alternatives=(leaning,))
+        return _fragment(question, previous, where, scope)
     if regions:  # the region carries over, unless nothing of the question is found there (a new topic)
         return Resolved(f"{where}{question}", asks=question, reading="scope", fallback=Resolved(question))
     return Resolved(question)
+
+
+def _asking_for_more(question: str, previous: Turn, where: str, scope: tuple[str, ...]) -> Resolved:
+    """还有呢? / 除了X还…?: the previous topic again (or the question's own words), leaving out what was given."""
+    base = previous.resolved_question or previous.question
+    rest = _strip(MORE_CUE.sub(" ", ANAPHORA.sub("", question)))
+    given = _sentences_given(previous)
+    leaning = Resolved(f"{where}{_topic_of(previous)} {rest}".strip(), doc_ids=scope, exclude=given,
+                       asks=rest or base, reading="more")  # fmt: skip
+    if not _has_topic(rest):
+        return leaning
+    # 除了经费,人员上还有哪些保障: its own words, in scope; else (还有别的硬指标吗) the previous topic with them
+    alone = Resolved(f"{where}{rest}", doc_ids=scope, exclude=given, asks=rest, reading="more")
+    return replace(alone, alternatives=(leaning,))
+
+
+def _fragment(question: str, previous: Turn, where: str, scope: tuple[str, ...]) -> Resolved:
+    """要交给谁? / 开放日期间各校展示什么?: read in the previous scope, with or without the previous topic."""
+    rest = _strip(ANAPHORA.sub("", question))
+    alone = Resolved(f"{where}{question}", doc_ids=scope, asks=question, reading="scope")
+    leaning = Resolved(f"{where}{_topic_of(previous)} {rest}".strip(), doc_ids=scope, asks=question,
+                       reading="fragment")  # fmt: skip
+    if ANAPHORA.match(question) or not _has_topic(rest):
+        # 谁来指导? after a question on 集体备课: the previous topic with it, else (when that states no
+        # answer) its own words in the same documents (…各联盟捆绑活动的指导)
+        return replace(leaning, alternatives=(alone,))
+    # 开放日期间各校展示什么? has a topic of its own: searched as it stands, in scope, unless that finds nothing
+    return replace(alone, fallback=replace(leaning, alternatives=(alone,)), alternatives=(leaning,))
 
 
 def own_content(question: str, regions: list[str]) -> bool:
@@ -140,8 +155,9 @@ def _has_topic(text: str) -> bool:
 
 
 def _topic_of(previous: Turn) -> str:
-    """What the previous turn was about: its own words when it had a topic of its own, else how it was read;
-    without question words or places (the scope carries those). So topics do not pile up over a chain.
+    """What the previous turn was about, without question words or places (the scope carries those).
+
+    Its own words when it had a topic of its own, else how it was read: so topics do not pile up over a chain.
     """
     own = previous.question if _has_topic(previous.question) else previous.resolved_question
     own = _without_places(own, _places(own))

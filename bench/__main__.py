@@ -185,7 +185,9 @@ def dialogue_section(folder: Path, name: str, retriever, results: Results) -> No
     sets = {k: load_jsonl(folder / f"{k}_{name}.jsonl") for k in ("answers", "conversations", "compare")}
     figures = {
         "answers": run_answer_set(lambda q: ask(q, retriever), sets["answers"]),
-        "conversations": run_conversations(lambda q, history: ask(q, retriever, history=history), sets["conversations"]),
+        "conversations": run_conversations(
+            lambda q, history: ask(q, retriever, history=history), sets["conversations"]
+        ),
         "compare": run_compare_rows(lambda q: compare(q, retriever), sets["compare"]),
     }
     results.setdefault("dialogue", {})[name] = figures

@@ -89,7 +89,9 @@ def run_conversations(ask_in, conversations: list[dict]) -> dict:
         "followups_right": round(share([r["right"] for r in followups]), 4),
         "followups_in_cited": round(share([r["in_cited"] for r in followups]), 4),
         "followups": len(followups),
-        "by_kind": {kind: {"right": round(share(flags), 4), "n": len(flags)} for kind, flags in sorted(by_kind.items())},
+        "by_kind": {
+            kind: {"right": round(share(flags), 4), "n": len(flags)} for kind, flags in sorted(by_kind.items())
+        },
         "per_turn": per_turn,
     }
 
@@ -102,7 +104,8 @@ def run_compare_rows(compare, questions: list[dict]) -> dict:
         rows = [(Path(r.source).name, [c.text for c in r.clauses]) for r in result.rows]
         keys = row_recall(rows, q["expect"])
         led = row_recall([(name, texts[:1]) for name, texts in rows], q["expect"])
-        empty = [not r.covered for r in result.rows if any(Path(r.source).name.startswith(d) for d in q.get("absent", []))]
+        absent = q.get("absent", [])
+        empty = [not r.covered for r in result.rows if any(Path(r.source).name.startswith(d) for d in absent)]
         per_q[q["id"]] = {"keys_found": keys, "leads": led, "absent_right": empty}
         found += keys
         leads += led

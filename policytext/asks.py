@@ -25,7 +25,10 @@ _COUNT_NUMERAL = (
     r"(?:\d+(?:\.\d+)?|[二两三四五六七八九十百千万][一二两三四五六七八九十百千万]*|一[一二两三四五六七八九十百千万]+)"
     r"(?:\s*[—\-~～〜–至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
 )
-_ANY_NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)(?:\s*[—\-~～〜–至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
+_ANY_NUMERAL = (
+    r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
+    r"(?:\s*[—\-~～〜–至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
+)
 _MEASURES = "个所项次名类种条位批家节门"
 _ASKED_COUNT = re.compile(rf"(?<![哪那这好])(?:几|多少)([{_MEASURES}])\s*[\u4e00-\u9fff]")
 _LESSONS = "节"  # 几节课: lessons, whatever words follow
@@ -37,9 +40,15 @@ _ASKED_UNIT = re.compile(r"(?<![哪那这好])(?:几|多少)(个)?([区县市省
 DURATION = (
     r"(?<![\d])(?:\d{1,2}|[一二两三四五六七八九十半]+)\s*(?:个)?(?:小时|分钟|天|周|星期|个?月|年(?!一贯|制|级)|学期|学年)"
 )
-_SHARE = r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百]+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+|半数|一半|全覆盖"
+_SHARE = (
+    r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百]+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+|"
+    r"半数|一半|全覆盖"
+)
 # A year or month that is written out (2014年--月--日 is a blank left in a draft, no date).
-_DATE = re.compile(r"(?:19|20)\d{2}\s*年(?![-－—_×xX\s]{2})|\d{1,2}\s*月(?:底|末|份|\d)|[一二三四五六七八九十]+月|年底|年末|学年末|学期末|每年|每学年|每学期")
+_DATE = re.compile(
+    r"(?:19|20)\d{2}\s*年(?![-－—_×xX\s]{2})|\d{1,2}\s*月(?:底|末|份|\d)|[一二三四五六七八九十]+月|"
+    r"年底|年末|学年末|学期末|每年|每学年|每学期"
+)
 _MONEY = r"(?:补贴|补助|津贴|工资|奖金|奖励金|绩效|经费|资金|费用|交通费|生活费|钱|报酬|待遇|资助|助学金|奖学金)"
 # A body that can be responsible for something: organs, offices, schools and their heads.
 _BODY = (
@@ -47,7 +56,10 @@ _BODY = (
     r"发改|督导|教研|教科院|教科所|科学研究院|研究院|研究所|普教所|进修学校|进修院校|高校|大学|师范|部门|委员会|领导小组|"
     r"办公室|中心校|龙头学校|牵头学校|核心校|学区长|集团|理事会|校长|书记|学校|科|机构|第三方|专家)"
 )
-_RESPONSIBLE = r"(?:负责|牵头|承担|主管|统筹|组织|审核|审批|认定|报送|上报|报|提交|交|制定|由|落实|指导|监督|考核|建立|成立|设立|提供|进行)"
+_RESPONSIBLE = (
+    r"(?:负责|牵头|承担|主管|统筹|组织|审核|审批|认定|报送|上报|报|提交|交|制定|由|落实|指导|监督|考核|"
+    r"建立|成立|设立|提供|进行)"
+)
 # Nouns that qualify schools in general (优质学校, 成员学校) rather than name one.
 _GENERIC_SCHOOL = re.compile(
     r"(?:优质|薄弱|农村|乡村|城区|城镇|城市|成员|龙头|牵头|核心|新建|新优质|中小|义务教育|民办|公办|有关|相关|帮扶|结对|"
@@ -56,7 +68,8 @@ _GENERIC_SCHOOL = re.compile(
     r"被帮扶|附属|同类|同级|两|多|一贯制|中心|完小|外|本部|这所|那所|各类|城乡|市区|郊区|中|阶段|初级|全日制)"
     r"(?:小学|中学|大学|学院|实验学校|外国语学校|附属学校|附中|附小)$"
 )
-_NOT_IN_SCHOOL_NAME = re.compile(r"[的和与及、或等为对在把被向从建以将到了,，。；;：:（）()“”\s]")  # a name starts after these
+# A school's name starts after these.
+_NOT_IN_SCHOOL_NAME = re.compile(r"[的和与及、或等为对在把被向从建以将到了,，。；;：:（）()“”\s]")
 _SCHOOL_NAME = re.compile(r"([\u4e00-\u9fff\d]{2,14}?)(?:小学|中学|大学|学院|实验学校|外国语学校|附属学校|附中|附小)")
 _TITLE = re.compile(r"《[^》]*》")
 _PURPOSE = r"通过.{2,40}?(?:实现|达到|促进|提高|提升|推动|带动)|旨在|为了|目的是|以便|从而|有利于|有助于"
@@ -95,8 +108,10 @@ def names_schools_or_places(sentence: str) -> bool:
 
 
 def count_patterns(question: str) -> tuple[str, ...]:
-    """Regexes for the answer to a 'how many' question: a numeral and its measure, then a word of what is
-    counted close after (几所新优质学校 -> 4所新优质学校; 多少个成员单位 -> 15个部门和单位).
+    """Regexes for the answer to a 'how many' question.
+
+    A numeral and its measure, then a word of what is counted close after (几所新优质学校 -> 4所新优质学校;
+    多少个成员单位 -> 15个部门和单位).
     """
     patterns = []
     for match in _ASKED_COUNT.finditer(question):
@@ -119,9 +134,11 @@ def _measure_of(measure: str) -> str:
 
 
 def _states_count_of(question: str) -> Callable[[str], bool]:
-    """A count of what the question counts: 几名骨干教师 -> 3名骨干教师, 骨干教师3名; 几个市里的骨干教师 ->
-    2名市级骨干教师. A measure that says what is counted (所: schools, institutions) is enough alone;
-    others need a word of the counted phrase beside the number. A lone 一 is an article, 若干 no count.
+    """A count of what the question counts.
+
+    几名骨干教师 -> 3名骨干教师, 骨干教师3名; 几个市里的骨干教师 -> 2名市级骨干教师. A measure that says what is
+    counted (所: schools, institutions) is enough alone; others need a word of the counted phrase beside the
+    number. A lone 一 is an article, 若干 no count.
     """
     asked = [(m.group(1), _counted_words(question[m.end(1):])) for m in _ASKED_COUNT_AT.finditer(question)]
     counted = " ".join(w for _, words in asked for w in words) or _counted_after_many(question)
@@ -371,7 +388,9 @@ def kinds_asked(question: str) -> tuple[AnswerKind, ...]:
 
 
 # A standard of money is a sum (补贴按什么标准发), not criteria to meet.
-_MONEY_STANDARD = re.compile(rf"{_MONEY}[^,，?？]{{0,8}}(?:什么|啥|多少)标准|(?:什么|啥|多少)标准[^,，?？]{{0,8}}{_MONEY}")
+_MONEY_STANDARD = re.compile(
+    rf"{_MONEY}[^,，?？]{{0,8}}(?:什么|啥|多少)标准|(?:什么|啥|多少)标准[^,，?？]{{0,8}}{_MONEY}"
+)
 
 
 def _shadowed_kinds(question: str, asked: set[str]) -> set[str]:
@@ -388,7 +407,10 @@ _WHO = re.compile(r"谁|哪(?:个|些|一|家|级)?(?:[\u4e00-\u9fff]{0,2}?(?:�
 
 
 def asked_action(question: str) -> str:
-    """What a question asks who does (由哪个部门来审核 -> 审核; 由谁批准的 -> 批准): the words after its last 谁/哪个部门."""
+    """What a question asks who does (由哪个部门来审核 -> 审核; 由谁批准的 -> 批准).
+
+    The words after its last 谁/哪个部门.
+    """
     text = re.split(r"[,，;；?？]", re.sub(r"[吗么呢]?[?？。!！\s]*$", "", question.strip()))
     for part in reversed(text):
         matches = list(_WHO.finditer(part))
@@ -414,8 +436,9 @@ def asks_yes_no(question: str) -> bool:
 
 
 def yes_no_predicate(question: str) -> str:
-    """What a yes/no question asks whether (会派老师来上课吗 -> 派老师来上课): the words after its modal
-    (能不能/是否… first, else the first plain one: 会, 可以, 有 …) in its last part.
+    """What a yes/no question asks whether (会派老师来上课吗 -> 派老师来上课).
+
+    The words after its modal (能不能/是否… first, else the first plain one: 会, 可以, 有 …) in its last part.
     """
     text = re.sub(r"[吗么呢]?[?？。!！\s]*$", "", question.strip())
     clause = re.split(r"[,，;；?？]", text)[-1]

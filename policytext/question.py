@@ -42,7 +42,8 @@ KINDS_QUESTION = re.compile(r"哪几|几种|几类|几项|几个方面|哪些(?:
 # Asks about the document itself (its 文号, title, issuer …): its front matter may answer.
 ABOUT_DOCUMENT = re.compile(r"文号|发文|印发|颁布|发布日期|印发日期|标题|名称|文件名|全称|哪个部门|机关|单位|征求意见")
 
-_DOCUMENT_FACT_KINDS = ("date", "day", "body")  # asked of the document itself (印发日期, 发文机关): its metadata answers
+# Kinds asked of the document itself (印发日期, 发文机关): its metadata answers them.
+_DOCUMENT_FACT_KINDS = ("date", "day", "body")
 _ASKED_SHARE = re.compile(r"比例|比重|占比|百分之几|百分比|多少%|覆盖率")
 SHARE = r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百]+"  # how a share is written
 _PERIOD = re.compile(DURATION)  # a period a question may be framed by: 三年, 两个学期
@@ -77,7 +78,9 @@ MORE_CUE = re.compile(
     r"^除了[^,，]{1,16}?(?:以外|之外)?[,，](?=.*(?:还|另外))|^除了[^,，还]{1,16}?(?:以外|之外)?(?=还)"
 )  # 除了X, …还…: X was given; what follows is asked
 # Points at a document of the conversation (那份通知, 这个规划里): says where to look, not what about.
-DOCUMENT_POINTER = re.compile(r"(?:那|这|该)?(?:份|个|篇)?(?:通知|文件|规划|方案|意见|规定|办法|文)(?:里|中|上|里面|当中)?")
+DOCUMENT_POINTER = re.compile(
+    r"(?:那|这|该)?(?:份|个|篇)?(?:通知|文件|规划|方案|意见|规定|办法|文)(?:里|中|上|里面|当中)?"
+)
 # A document pointed at (那份指导意见里, 这份通知): where to look, not what about.
 POINTED_DOCUMENT = re.compile(
     r"(?:那|这|该)(?:份|篇)[\u4e00-\u9fff]{0,6}?(?:通知|文件|规划|方案|意见|规定|办法|细则|指引)(?:里|中|上|里面|当中)?"
@@ -185,8 +188,9 @@ def analyze(question: str, known_regions: Collection[str] = (), asked_by: str = 
 
 
 def _without_pointer(question: str) -> str:
-    """The question without the document it points at (那份指导意见里有问责的说法吗? is about 问责), unless it
-    asks about that document itself (这份通知的文号是多少?).
+    """The question without the document it points at, unless it asks about that document itself.
+
+    那份指导意见里有问责的说法吗? is about 问责; 这份通知的文号是多少? is about the notice.
     """
     about_document = ABOUT_DOCUMENT.search(CITED_NUMBER_QUESTION.sub("", question))
     return question if about_document else POINTED_DOCUMENT.sub(" ", question)
@@ -288,7 +292,8 @@ _TOPIC_QUESTION_WORDS = re.compile(rf"哪些方面|需要|分别|各自|{INTERRO
 # Words that frame a topic rather than name it (各地对X的要求): dropped unless nothing else is left.
 FRAMING_WORDS = frozenset(
     {"文件", "措施", "做法", "举措", "政策", "情况", "内容", "各地", "各个", "方面", "各自", "安排", "规定", "要求",
-     "部署", "之间", "专门", "说法", "表述", "份文件", "地方", "这些", "哪些", "提出", "推行", "有关", "两地", "三地", "几地", "提了", "或者",
+     "部署", "之间", "专门", "说法", "表述", "份文件", "地方", "这些", "哪些", "提出", "推行", "有关", "两地",
+     "三地", "几地", "提了", "或者",
      "类型", "种类", "对象", "时限"}
 )  # fmt: skip
 _HANZI = re.compile(r"[\u4e00-\u9fff]")
@@ -304,8 +309,9 @@ def core_topic(topic: str) -> str:
 
 
 def topic_head(core: str) -> str:
-    """The head of an 'A的B' or '(对)A开展B' topic (B: what is asked about A), or of 'A方面, …' (A: the
-    questions after it ask about A), or '' when it has no such shape.
+    """The head of a topic, or '' when it has no such shape.
+
+    'A的B' or '(对)A开展B': B, what is asked about A; 'A方面, …': A, which the questions after it ask about.
     """
     if aspect := _ASPECT.search(core):
         return aspect.group(1)

@@ -347,8 +347,9 @@ def chart_year(year: str) -> int | None:
 
 
 def target_units(targets: Sequence[Target]) -> list[str]:
-    """Units of the plottable targets: % first (shares compare across regions; counts of 个 are of
-    anything, a school or a sports ground), then the most frequent.
+    """Units of the plottable targets: % first, then the most frequent.
+
+    Shares compare across regions; counts of 个 are of anything, a school or a sports ground.
     """
     counts: dict[str, int] = {}
     for t in targets:
@@ -358,8 +359,9 @@ def target_units(targets: Sequence[Target]) -> list[str]:
 
 
 def targets_chart(targets: Sequence[Target], unit: str) -> alt.Chart | None:
-    """Line-and-point chart of target values over the years, one colour per region, one line per indicator
-    (None: nothing to plot).
+    """Line-and-point chart of target values over the years (None: nothing to plot).
+
+    One colour per region, one line per indicator.
     """
     data = [
         {"年份": chart_year(t.year), "数值": t.value, "地区": t.region, "指标": t.measure, "原文": t.text[:80]}

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from policytext.asks import AnswerKind, is_framing
+from policytext.asks import AnswerKind, is_framing, provisions_of
 from policytext.lexicon import MIN_SYNONYM_CHARS, glossary, tokenize
 from policytext.places import gazetteer
 from policytext.question import QueryAnalysis
@@ -168,7 +168,8 @@ def _sentences_in_context(hits: list[Hit]) -> Iterator[tuple[str, str]]:
     for hit in hits:
         previous = ""
         heading = normalize_for_match(f"{hit.document.meta.title} {hit.clause.heading}").lower()
-        for sentence in split_sentences(normalize_for_match(hit.clause.text).lower()):
+        text = normalize_for_match(hit.clause.text).lower()
+        for sentence in (part for whole in split_sentences(text) for part in provisions_of(whole)):
             yield sentence, f"{heading} {previous} {sentence}"
             previous = sentence
 

@@ -420,6 +420,23 @@ def asked_action(question: str) -> str:
     return ""
 
 
+_INSTRUCTION = re.compile(r"[,，](?=请|望|务请)")  # …现印发你们,请于3月15日前报…: what the framing asks follows
+MIN_INSTRUCTION_CHARS = 10
+
+
+def provisions_of(sentence: str) -> list[str]:
+    """A sentence as the parts that state something: a framing sentence that goes on to instruct is two.
+
+    为贯彻…精神,…现印发你们,请组织讨论,于2014年3月15日前将意见报州教育局: the framing, then what it asks (a
+    deadline, a recipient), which can answer a question the framing cannot.
+    """
+    if is_framing(sentence) and (cut := _INSTRUCTION.search(sentence)):
+        tail = sentence[cut.end():]
+        if len(tail.strip()) >= MIN_INSTRUCTION_CHARS:
+            return [sentence[: cut.start() + 1], tail]
+    return [sentence]
+
+
 def is_framing(sentence: str) -> bool:
     """A sentence that frames (为贯彻…, 现就…提出如下意见, …是…的重要举措, 各地要高度重视) instead of providing."""
     return bool(FRAMING_SENTENCE.search(sentence.strip()))

@@ -83,7 +83,8 @@ DOCUMENT_POINTER = re.compile(
 )
 # A document pointed at (那份指导意见里, 这份通知): where to look, not what about.
 POINTED_DOCUMENT = re.compile(
-    r"(?:那|这|该)(?:份|篇)[\u4e00-\u9fff]{0,6}?(?:通知|文件|规划|方案|意见|规定|办法|细则|指引)(?:里|中|上|里面|当中)?"
+    r"(?:那|这|该)(?:份|篇)[\u4e00-\u9fff]{0,6}?(?:通知|文件|规划|方案|意见|规定|办法|细则|指引)(?:里|中|上|里面|当中)?|"
+    r"(?:那|这|该)个[\u4e00-\u9fff]{0,6}?(?:通知|文件|规划|方案|意见|规定|办法|细则|指引)(?:里|中|里面|当中)"
 )
 
 @dataclass(frozen=True)

@@ -335,3 +335,10 @@ def test_term_rarity_is_counted_once_per_library_and_again_after_a_change(retrie
     changed = copy(retriever.library, documents={**retriever.library.documents, first.doc_id: copy(first, content_hash="x")})
     assert evidence.library_texts(changed) is not texts and "学区长" not in evidence._DF, "a changed library counts anew"
     evidence.library_texts(retriever.library)  # leave the cache on the fixture's library
+
+
+def test_a_deadline_inside_a_framing_sentence_answers_when_it_is_due(retriever):
+    answer = ask("巴州征求意见稿的修改意见要在哪天之前反馈?", retriever)
+    assert not answer.abstained and cited_sources(answer) == {"003"}, answer.answer
+    assert "3月15日" in lead(answer) and not lead(answer).startswith("为贯彻"), answer.answer
+

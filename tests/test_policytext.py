@@ -567,6 +567,8 @@ def test_a_document_pointed_at_is_where_to_look_not_what_about():
     assert not {"指导", "意见"} & set(analyze("山西那份指导意见里有问责的说法吗?", {"山西省"}).words)
     assert "通知" in analyze("葫芦岛这份通知的文号是多少?", {"葫芦岛市"}).words, "asked about the document itself"
     assert "方案" in analyze("实施方案要报给谁?").words, "a plan named without pointing at it is the topic"
+    assert "意见" not in analyze("山西那个指导意见里2017年要推开多少县?", {"山西省"}).words
+    assert "方案" in analyze("这个方案要报给谁?").words, "这个方案 without 里 may be the plan asked about"
 
 
 def test_content_terms_leave_out_regions_and_interrogatives():
@@ -708,4 +710,14 @@ def test_a_count_is_found_with_a_word_of_what_is_counted_close_after_it(question
     (count,) = [k for k in kinds_asked(question) if k.name == "count"]
     assert bool(patterns) and any(p.search(sentence) for p in patterns) is counts
     assert count.states(sentence) is counts
+
+
+def test_a_framing_sentence_that_goes_on_to_instruct_is_two_provisions():
+    from policytext.asks import provisions_of
+
+    whole = "为贯彻落实省里精神,我们制定了实施方案,现印发你们,请组织讨论,于2014年3月15日前将意见报州教育局普教科。"
+    head, tail = provisions_of(whole)
+    assert is_framing(head) and tail.startswith("请组织讨论") and not is_framing(tail)
+    assert provisions_of("为贯彻落实省里精神,现提出如下意见。") == ["为贯彻落实省里精神,现提出如下意见。"]
+    assert provisions_of("各县要于3月15日前报送方案,请认真落实。") == ["各县要于3月15日前报送方案,请认真落实。"], "no framing"
 

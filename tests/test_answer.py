@@ -338,7 +338,7 @@ def test_term_rarity_is_counted_once_per_library_and_again_after_a_change(retrie
 
 
 def test_a_deadline_inside_a_framing_sentence_answers_when_it_is_due(retriever):
-    answer = ask("巴州征求意见稿的修改意见要在哪天之前反馈?", retriever)
+    answer = ask("对巴州征求意见稿提的修改建议，最晚哪天报?", retriever)
     assert not answer.abstained and cited_sources(answer) == {"003"}, answer.answer
     assert "3月15日" in lead(answer) and not lead(answer).startswith("为贯彻"), answer.answer
 

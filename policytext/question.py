@@ -205,10 +205,13 @@ def _own_words(asked_by: str, forms: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def strip_framing(text: str, names: tuple[str, ...] = ()) -> str:
-    """Text without the given names (regions, scope words; longest first) and without interrogatives."""
+    """Text without the given names (regions, scope words; longest first) and without interrogatives.
+
+    Each is cut to a comma, not to nothing: 由州局哪个部门来督查 would otherwise read 由州 / 局部 / 门来.
+    """
     for name in sorted(names, key=len, reverse=True):
-        text = text.replace(name, " ")
-    return INTERROGATIVES.sub(" ", text)
+        text = text.replace(name, "，")
+    return INTERROGATIVES.sub("，", text)
 
 
 def answer_patterns(question: str, facts: tuple[str, ...] = ()) -> tuple[str, ...]:

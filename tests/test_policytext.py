@@ -575,7 +575,9 @@ def test_content_terms_leave_out_regions_and_interrogatives():
     analysis = analyze("上海对教师交流有什么规定?", {"上海市"})
     assert "教师交流" in analysis.content_terms
     assert not {"上海", "什么"} & set(analysis.words)
-    assert strip_framing("上海有哪些要求", ("上海",)).split() == ["有", "要求"]
+    assert strip_framing("上海有哪些要求", ("上海",)).strip("，").split("，") == ["有", "要求"]
+    assert {"部门", "督查"} <= set(tokenize(strip_framing("由州局哪个部门来督查"))), "no word across what was cut"
+    assert not {"局部", "门来"} & set(tokenize(strip_framing("由州局哪个部门来督查")))
 
 
 @pytest.mark.parametrize(

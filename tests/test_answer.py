@@ -342,3 +342,11 @@ def test_a_deadline_inside_a_framing_sentence_answers_when_it_is_due(retriever):
     assert not answer.abstained and cited_sources(answer) == {"003"}, answer.answer
     assert "3月15日" in lead(answer) and not lead(answer).startswith("为贯彻"), answer.answer
 
+
+def test_another_region_is_asked_without_the_previous_region_s_document(retriever):
+    question = "葫芦岛那个通知对帮扶的经费怎么说?"
+    first = ask(question, retriever)
+    second = ask("上海呢?", retriever, history=[Turn(question, first.resolved_question, first)])
+    assert second.reading == "region" and "通知" not in second.resolved_question, second.resolved_question
+    assert not second.abstained and cited_sources(second) == {"002"}, second.answer
+

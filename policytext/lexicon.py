@@ -7,6 +7,7 @@ group flagged as a mode names a way of running schools (集团化办学, 学区�
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ import jieba
 from policytext.sentences import normalize_for_match
 
 DATA = Path(__file__).parent / "data"
+# What decides how a text is cut into words; an index of words built under others must be rebuilt.
+_LEXICON_FILES = (Path(__file__), DATA / "glossary.json", DATA / "stopwords.txt", DATA / "domain_dict.txt")
 GLOSSARY_WORD_FREQ = 20  # jieba frequency given to glossary terms it lacks: high enough to keep them whole
 DOMAIN_WORD_FREQ = 10  # default frequency of a domain-dictionary line without one
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9%]")  # a token with none of these is punctuation
@@ -76,6 +79,15 @@ def glossary() -> Glossary:
     data = json.loads((DATA / "glossary.json").read_text(encoding="utf-8"))
     modes = set(data["modes"])
     return Glossary(tuple(Group(g[0], tuple(g[1:]), g[0] in modes) for g in data["groups"]))
+
+
+@lru_cache(maxsize=1)
+def lexicon_fingerprint() -> str:
+    """Hash of the tokenizer's code, glossary, stopwords and domain dictionary."""
+    digest = hashlib.sha256()
+    for path in _LEXICON_FILES:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)

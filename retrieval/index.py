@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ingest.types import Clause, Document
+from policytext.lexicon import lexicon_fingerprint
 from policytext.sentences import split_sentences
 from retrieval.embed import make_embedder
 from retrieval.lexical import LexicalIndex
@@ -62,9 +63,17 @@ def bm25_path(cache_dir: Path) -> Path:
 
 
 def build_lexical(library: Library) -> LexicalIndex:
-    """The BM25 index of a library's clauses, tagged with its revision."""
+    """The BM25 index of a library's clauses, tagged with its revision and the lexicon that cut its words."""
     pairs = [(c.clause_id, lexical_text(c)) for c in library.clauses()]
-    return LexicalIndex.build([i for i, _ in pairs], [t for _, t in pairs], revision=library.revision)
+    return LexicalIndex.build([i for i, _ in pairs], [t for _, t in pairs], revision=lexical_revision(library))
+
+
+def lexical_revision(library: Library) -> str:
+    """What a BM25 index of the library must be tagged with to be used: its revision and the lexicon's.
+
+    A new glossary or stopword list cuts questions into other words than a cached index holds.
+    """
+    return f"{library.revision}+{lexicon_fingerprint()}"
 
 
 def sync_index(

@@ -15,7 +15,7 @@ from policytext.lexicon import tokenize
 from policytext.places import region_named
 from policytext.question import DOCUMENT_FACT_ANSWERS, QueryAnalysis, strip_framing
 from retrieval.embed import make_embedder
-from retrieval.index import bm25_path, build_lexical, record_ids
+from retrieval.index import bm25_path, build_lexical, lexical_revision, record_ids
 from retrieval.lexical import LexicalIndex
 from retrieval.library import FORMAT_VERSION, Library, LibraryHome, open_library
 from retrieval.query import analyze_in, doc_ids_for_regions, documents_issued_by_named_organ
@@ -105,7 +105,7 @@ class Retriever:
         """The BM25 index of this library revision: from the local cache, else built and cached."""
         path = bm25_path(self.home.cache_dir)
         cached = LexicalIndex.load(path)
-        if cached is not None and cached.revision == library.revision:
+        if cached is not None and cached.revision == lexical_revision(library):
             return cached
         built = build_lexical(library)
         try:

@@ -396,3 +396,26 @@ def test_a_title_printed_twice_takes_one_place_in_the_results(library_settings):
     hits = retriever.search(doc.meta.title, k=len(texts), filters=SearchFilters(doc_ids=(doc.doc_id,)))
     shown = [h.clause.text.strip() for h in hits]
     assert len(shown) == len(set(shown)) and repeated <= set(shown), shown
+
+
+def test_a_lexical_index_cut_under_another_lexicon_is_rebuilt(indexed_settings, tmp_path, monkeypatch):
+    """A new glossary or stopword list would otherwise meet a cached BM25 index of the old words."""
+    from retrieval import index as index_module
+    from retrieval.lexical import LexicalIndex
+
+    root = tmp_path / "copy"
+    shutil.copytree(indexed_settings.index_dir, root / ".index")
+    settings = make_settings(root)
+    Retriever.open(settings)  # builds or reuses the cache under the current lexicon
+    path = index_module.bm25_path(settings.index_dir)
+    current = LexicalIndex.load(path)
+    assert current is not None and current.revision.endswith(index_module.lexicon_fingerprint())
+
+    monkeypatch.setattr(index_module, "lexicon_fingerprint", lambda: "another-lexicon")
+    builds = []
+    real_build = index_module.build_lexical
+    monkeypatch.setattr("retrieval.search.build_lexical", lambda library: builds.append(1) or real_build(library))
+    Retriever.open(settings)
+    assert builds == [1] and LexicalIndex.load(path).revision.endswith("another-lexicon")
+    Retriever.open(settings)
+    assert builds == [1], "rebuilt once, then reused"

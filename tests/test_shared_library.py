@@ -21,7 +21,7 @@ from assistant.answer import ask
 from errors import IndexMismatch, IndexMissing, StoreUnavailable
 from retrieval import shared
 from retrieval.access import EditorRefused, check_editor, hash_password, password_matches
-from retrieval.index import bm25_path, library_records
+from retrieval.index import bm25_path, lexical_revision, library_records
 from retrieval.lexical import LexicalIndex
 from retrieval.library import library_path, open_library
 from retrieval.pipeline import ingest_paths, remove_document
@@ -86,7 +86,7 @@ def test_a_second_machine_answers_from_the_server_alone(tmp_path, chroma_server)
         assert cited(there) == cited(here) and there.answer == here.answer
 
     cache = LexicalIndex.load(bm25_path(reader.home.cache_dir))
-    assert cache is not None and cache.revision == reader.library.revision
+    assert cache is not None and cache.revision == lexical_revision(reader.library)
     assert cache.revision and sorted(cache.clause_ids) == sorted(reader._clauses)
 
 

@@ -391,3 +391,40 @@ def test_a_library_of_every_level_in_the_browser(library_server, browser, artifa
     shot(desktop, artifacts, "library-3-targets-chart", shots)
     desktop.close()
 
+
+
+@pytest.fixture(scope="module")
+def upload_server(indexed_settings, tmp_path_factory, artifacts):
+    """The app over a private copy of the seeds' index, for a batch upload."""
+    yield from serve(indexed_settings, tmp_path_factory.mktemp("e2e-upload"), artifacts / "e2e-upload-server.log")
+
+
+def test_ten_files_uploaded_at_once_show_progress_while_another_session_is_answered(upload_server, browser, artifacts):
+    from conftest import library_files
+
+    files = [p for p in library_files() if p.suffix == ".txt"][:10]
+    shots: list[str] = []
+    uploader_page = browser.new_page(viewport=DESKTOP)
+    uploader_page.goto(upload_server.url)
+    wait_idle(uploader_page)
+    open_tab(uploader_page, "文库")
+    expect(uploader_page.get_by_text("文库共 5 份文件")).to_be_visible(timeout=WAIT_MS)
+    asker = browser.new_page(viewport=PHONE)
+    asker.goto(upload_server.url)
+    wait_idle(asker)
+
+    uploader_page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(p) for p in files])
+    progress = uploader_page.locator('[data-testid="stProgress"]')
+    expect(progress).to_be_visible(timeout=WAIT_MS)
+    shot(uploader_page, artifacts, "12-ten-files-progress", shots)
+    ask(asker, "葫芦岛帮扶农村学校的覆盖面要达到多少?", 0)  # another session is answered meanwhile
+    expect(messages(asker).nth(1)).to_contain_text("60%")
+
+    for path in files:
+        expect(uploader_page.get_by_text(f"已导入：{path.name}")).to_be_visible(timeout=WAIT_MS)
+    expect(uploader_page.get_by_text("文库共 15 份文件")).to_be_visible(timeout=WAIT_MS)
+    shot(uploader_page, artifacts, "13-ten-files-imported", shots)
+    held = load_library(upload_server.settings.index_dir).documents.values()
+    assert len(held) == 15 and {p.name for p in files} <= {Path(d.source).name for d in held}
+    uploader_page.close()
+    asker.close()

@@ -9,11 +9,10 @@ from dataclasses import dataclass, replace
 from assistant.evidence import Verdict, judge, province_fallback, term_coverage
 from assistant.followup import Resolved, resolve
 from assistant.types import Answer, Citation, Turn
-from policytext.asks import KINDS, is_framing, provisions_of
+from policytext.asks import KINDS, is_framing, provisions
 from policytext.dates import chinese_date
 from policytext.numbering import is_outline_level, numbering_level, strip_number
 from policytext.question import QueryAnalysis
-from policytext.sentences import split_sentences
 from retrieval.search import Retriever
 from retrieval.types import Hit, SearchFilters
 from settings import Settings
@@ -259,7 +258,7 @@ def _ranked_sentences(analysis: QueryAnalysis, hits: list[Hit]) -> list[_Sentenc
     out = []
     for hit in hits:
         top = best_of_doc[hit.document.doc_id if comparative else ""] or 1.0
-        for raw in (part for sentence in split_sentences(hit.clause.text) for part in provisions_of(sentence)):
+        for raw in provisions(hit.clause.text):
             text = strip_number(raw.strip().replace("\n", ""))
             if len(text) < 8 or _is_heading_label(text, hit):
                 continue

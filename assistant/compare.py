@@ -126,7 +126,7 @@ def _coordinated(words: Sequence[str], text: str) -> list[list[str]]:
     """Words in topic order, those joined by 和/与/及/或/、 (干部和教师, 联盟、集团) grouped as alternatives."""
     groups: list[list[str]] = []
     for word in words:
-        joined = _COORDINATION.search(text_between(text, groups[-1][-1], word) or "-") if groups else None
+        joined = _COORDINATION.search(_text_between(text, groups[-1][-1], word) or "-") if groups else None
         if joined and _ends_phrase(text, word):
             groups[-1].append(word)
         else:
@@ -140,7 +140,7 @@ def _ends_phrase(text: str, word: str) -> bool:
     return at >= 0 and bool(_PHRASE_END.match(text, at + len(word)))
 
 
-def text_between(text: str, left: str, right: str) -> str | None:
+def _text_between(text: str, left: str, right: str) -> str | None:
     """The text between the first ``left`` and the ``right`` after it, or None when they do not occur so."""
     start = text.find(left)
     end = text.find(right, start + len(left)) if start >= 0 else -1

@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from policytext.asks import AnswerKind, is_framing, provisions_of
+from policytext.asks import AnswerKind, is_framing, provisions
 from policytext.lexicon import MIN_SYNONYM_CHARS, glossary, tokenize
 from policytext.places import gazetteer
 from policytext.question import QueryAnalysis
-from policytext.sentences import normalize_for_match, split_sentences
+from policytext.sentences import normalize_for_match
 from retrieval.types import Hit
 
 MIN_COVERAGE = 0.25  # share of the question's content terms the best clauses must contain
@@ -168,8 +168,7 @@ def _sentences_in_context(hits: list[Hit]) -> Iterator[tuple[str, str]]:
     for hit in hits:
         previous = ""
         heading = normalize_for_match(f"{hit.document.meta.title} {hit.clause.heading}").lower()
-        text = normalize_for_match(hit.clause.text).lower()
-        for sentence in (part for whole in split_sentences(text) for part in provisions_of(whole)):
+        for sentence in provisions(normalize_for_match(hit.clause.text).lower()):
             yield sentence, f"{heading} {previous} {sentence}"
             previous = sentence
 

@@ -26,15 +26,12 @@ from policytext.question import (
     ANAPHORA,
     DOCUMENT_POINTER,
     MORE_CUE,
+    NAMED_DOCUMENT,
     ORDINAL_REFERENCE,
     TRAILING_PARTICLES,
     strip_framing,
 )
 
-# The previous region's document pointed at (那个通知, 这份规划里): not the new region's.
-_OLD_DOCUMENT = re.compile(
-    r"(?:那|这|该)(?:份|个|篇)?[\u4e00-\u9fff]{0,6}?(?:通知|文件|规划|方案|意见|规定|办法)(?:里|中|上|里面|当中)?"
-)
 FRAGMENT_CHARS = 14  # a question this short (without punctuation) and without a place of its own leans on the last turn
 _PUNCTUATION = re.compile(r"[\s,，、。?？!！;；:：“”\"'（）()]")
 _FILLER = re.compile(
@@ -178,7 +175,7 @@ def _strip(text: str) -> str:
 
 def _swap_region(base: str, new_regions: list[str]) -> str:
     """The previous question about the new region(s) instead of the old one (and not its document: 那个通知)."""
-    stripped = _OLD_DOCUMENT.sub("", _without_places(base, _places(base))).strip("的 ,，")
+    stripped = NAMED_DOCUMENT.sub("", _without_places(base, _places(base))).strip("的 ,，")
     return f"{'、'.join(new_regions)}{stripped}"
 
 

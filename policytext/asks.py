@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from policytext.lexicon import glossary, longest_tokens, tokenize
 from policytext.places import find_places
+from policytext.sentences import split_sentences
 
 _NUMBER = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千万半]+)\s*"
 # A count: a numeral other than a lone 一 (一所优质学校 is "a school"), or a range (2—3所).
@@ -435,6 +436,11 @@ def provisions_of(sentence: str) -> list[str]:
         if len(tail.strip()) >= MIN_INSTRUCTION_CHARS:
             return [sentence[: cut.start() + 1], tail]
     return [sentence]
+
+
+def provisions(text: str) -> list[str]:
+    """A clause's text as the parts that state something: its sentences, an instructing framing one cut in two."""
+    return [part for sentence in split_sentences(text) for part in provisions_of(sentence)]
 
 
 def is_framing(sentence: str) -> bool:

@@ -77,15 +77,22 @@ MORE_CUE = re.compile(
     r"^(?:还有呢|另外呢|其他呢|其它呢|别的呢|还有吗|还有没有|然后呢|此外呢|再说说|继续)|还有(?:别的|其他|其它|什么|哪些|啥)|^此外|"
     r"^除了[^,，]{1,16}?(?:以外|之外)?[,，](?=.*(?:还|另外))|^除了[^,，还]{1,16}?(?:以外|之外)?(?=还)"
 )  # 除了X, …还…: X was given; what follows is asked
+_DOCUMENT_NOUN = r"(?:通知|文件|规划|方案|意见|规定|办法|细则|指引)"
+_LOCATIVE = r"(?:里|中|上|里面|当中)"
 # Points at a document of the conversation (那份通知, 这个规划里): says where to look, not what about.
 DOCUMENT_POINTER = re.compile(
     r"(?:那|这|该)?(?:份|个|篇)?(?:通知|文件|规划|方案|意见|规定|办法|文)(?:里|中|上|里面|当中)?"
 )
-# A document pointed at (那份指导意见里, 这份通知): where to look, not what about.
+# A document named by pointing at it (那个通知, 这份规划里, 该方案): in a follow-up about another region, the
+# previous region's document.
+NAMED_DOCUMENT = re.compile(rf"(?:那|这|该)(?:份|个|篇)?[\u4e00-\u9fff]{{0,6}}?{_DOCUMENT_NOUN}{_LOCATIVE}?")
+# Pointed at for where to look (那份指导意见里, 这份通知, 那个…意见里), not what the question is about; without
+# 份/篇 or a 里, 这个方案 may be the plan asked about.
 POINTED_DOCUMENT = re.compile(
-    r"(?:那|这|该)(?:份|篇)[\u4e00-\u9fff]{0,6}?(?:通知|文件|规划|方案|意见|规定|办法|细则|指引)(?:里|中|上|里面|当中)?|"
-    r"(?:那|这|该)个[\u4e00-\u9fff]{0,6}?(?:通知|文件|规划|方案|意见|规定|办法|细则|指引)(?:里|中|里面|当中)"
+    rf"(?:那|这|该)(?:份|篇)[\u4e00-\u9fff]{{0,6}}?{_DOCUMENT_NOUN}{_LOCATIVE}?|"
+    rf"(?:那|这|该)个[\u4e00-\u9fff]{{0,6}}?{_DOCUMENT_NOUN}(?:里|中|里面|当中)"
 )
+
 
 @dataclass(frozen=True)
 class QueryAnalysis:
@@ -162,6 +169,9 @@ def analyze(question: str, known_regions: Collection[str] = (), asked_by: str = 
     forms = tuple(f for r in regions for f in region_forms(r) if f in question)
     scope = tuple(COMPARATIVE.findall(question))
     facts = document_facts(asking)
+    about_document = bool(ABOUT_DOCUMENT.search(CITED_NUMBER_QUESTION.sub("", question)))
+    # 那份指导意见里有问责的说法吗? is about 问责; 这份通知的文号是多少? is about the notice
+    topic = question if about_document else POINTED_DOCUMENT.sub("，", question)
     return QueryAnalysis(
         text=question,
         regions=regions,
@@ -173,7 +183,7 @@ def analyze(question: str, known_regions: Collection[str] = (), asked_by: str = 
         scope_words=scope,
         comparative=bool(scope),
         document_facts=facts,
-        about_document=bool(ABOUT_DOCUMENT.search(CITED_NUMBER_QUESTION.sub("", question))),
+        about_document=about_document,
         answer_patterns=answer_patterns(asking, facts),
         asks_for_list=bool(LIST_QUESTION.search(asking)),
         asks_for_kinds=bool(KINDS_QUESTION.search(asking)),
@@ -182,19 +192,10 @@ def analyze(question: str, known_regions: Collection[str] = (), asked_by: str = 
         predicate=yes_no_predicate(asking) if asks_yes_no(asking) else "",
         action=asked_action(asking),
         asks_for_basis=bool(BASIS_QUESTION.search(asking)),
-        words=tuple(tokenize(strip_framing(_without_pointer(question), forms))),
+        words=tuple(tokenize(strip_framing(topic, forms))),
         asked_words=_own_words(asked_by, forms) if asked_by and asked_by != question else (),
         kind_words=tuple(m.group(0) for k in kinds_asked(asking) for m in k.asked.finditer(asking)),
     )
-
-
-def _without_pointer(question: str) -> str:
-    """The question without the document it points at, unless it asks about that document itself.
-
-    那份指导意见里有问责的说法吗? is about 问责; 这份通知的文号是多少? is about the notice.
-    """
-    about_document = ABOUT_DOCUMENT.search(CITED_NUMBER_QUESTION.sub("", question))
-    return question if about_document else POINTED_DOCUMENT.sub(" ", question)
 
 
 def _own_words(asked_by: str, forms: tuple[str, ...]) -> tuple[str, ...]:

@@ -141,7 +141,7 @@ class Retriever:
         fused = self._fuse(query, analysis, allowed)
         self._boost_answer_shape(fused, analysis)
         if analysis.document_facts:
-            self._boost_document_facts(fused, analysis.document_facts, allowed)
+            self._boost_document_facts(fused, analysis.document_facts)
         elif not analysis.about_document:
             fused = {cid: s * (FRONT_MATTER_FACTOR if self._front_matter(cid) else 1.0) for cid, s in fused.items()}
         clauses = self._clauses  # a library reloaded meanwhile by another thread may have dropped some
@@ -178,7 +178,7 @@ class Retriever:
             if listed or any(p.search(text) for p in shapes):
                 fused[cid] += ANSWER_SHAPE_BOOST
 
-    def _boost_document_facts(self, fused: dict[str, float], facts: tuple[str, ...], allowed: set[str] | None) -> None:
+    def _boost_document_facts(self, fused: dict[str, float], facts: tuple[str, ...]) -> None:
         """Put the front-matter line stating the fact asked for (its 文号, its date …) first in its document.
 
         As high as the document's best clause: the question names which document it means (签署第一批美育备忘录的

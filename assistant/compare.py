@@ -135,7 +135,7 @@ def _coordinated(words: Sequence[str], text: str) -> list[list[str]]:
 
 
 def _ends_phrase(text: str, word: str) -> bool:
-    """The word closes its phrase (干部和教师的…), not opens one (就近入学、缓解择校: 缓解 is half a conjunct)."""
+    """The word closes its phrase (干部和教师的…), not opens one (经费保障、提高待遇: 提高 is half a conjunct)."""
     at = text.find(word)
     return at >= 0 and bool(_PHRASE_END.match(text, at + len(word)))
 

@@ -68,7 +68,7 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolved:
     if named:
         if not own_content(question, named):
             return Resolved(_swap_region(base, named), asks=question, reading="region")
-        # 上海是谁牵头推的? stands alone; when that finds no answer, it asks the previous topic of 上海
+        # 二道区那边有啥讲究? stands alone; when that finds no answer, it asks the previous topic of 二道区
         there = Resolved(f"{_swap_region(_topic_of(previous), named)} {_own_words(question, named)}".strip(),
                          asks=question, reading="region")  # fmt: skip
         return Resolved(question, alternatives=(there,))
@@ -93,7 +93,7 @@ def _asking_for_more(question: str, previous: Turn, where: str, scope: tuple[str
                        asks=rest or base, reading="more")  # fmt: skip
     if not _has_topic(rest):
         return leaning
-    # 除了经费,人员上还有哪些保障: its own words, in scope; else (还有别的硬指标吗) the previous topic with them
+    # 除了经费,人员上还有哪些保障: its own words, in scope; else (还有别的讲究吗) the previous topic with them
     alone = Resolved(f"{where}{rest}", doc_ids=scope, exclude=given, asks=rest, reading="more")
     return replace(alone, alternatives=(leaning,))
 

@@ -111,8 +111,8 @@ def names_schools_or_places(sentence: str) -> bool:
 def count_patterns(question: str) -> tuple[str, ...]:
     """Regexes for the answer to a 'how many' question.
 
-    A numeral and its measure, then a word of what is counted close after (几所新优质学校 -> 4所新优质学校;
-    多少个成员单位 -> 15个部门和单位).
+    A numeral and its measure, then a word of what is counted close after (建成几所优质校 -> 4所优质校;
+    有多少个部门参加 -> 15个部门和单位).
     """
     patterns = []
     for match in _ASKED_COUNT.finditer(question):
@@ -176,7 +176,7 @@ def _counted_words(rest: str) -> list[str]:
     return [w for w in tokenize(phrase) if len(w) >= 2]
 
 
-_SHARE_OF = re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:在[\u4e00-\u9fff]{1,16}?)?占")  # 农村学校的老师占全市…的比例
+_SHARE_OF = re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:在[\u4e00-\u9fff]{1,16}?)?占")  # 乡村教师在全县教师中占…的比例
 
 
 def _share_of(question: str, share: AnswerKind) -> AnswerKind:
@@ -244,7 +244,7 @@ ANSWER_KINDS = (
     ),
     AnswerKind(
         "duration",
-        # 任期几年 / 任期呢? ask how long; 任期内怎么考核, 任期目标 do not
+        # 任期几年 / 任期呢? ask how long; 任期内如何评价, 任期目标 do not
         re.compile(r"多久|多长时间|多长|多少(?:小时|分钟|天|周|个?月|年(?!级))|几(?:小时|分钟|天|周|个月|年(?!级))|"
                    r"(?:任期|期限)(?=[是为有]?(?:多|几|怎么定|如何定)|\s*[?？呢吗]|\s*$)"),
         _pattern(DURATION),

@@ -86,7 +86,7 @@ DOCUMENT_POINTER = re.compile(
 # A document named by pointing at it (那个通知, 这份规划里, 该方案): in a follow-up about another region, the
 # previous region's document.
 NAMED_DOCUMENT = re.compile(rf"(?:那|这|该)(?:份|个|篇)?[\u4e00-\u9fff]{{0,6}}?{_DOCUMENT_NOUN}{_LOCATIVE}?")
-# Pointed at for where to look (那份指导意见里, 这份通知, 那个…意见里), not what the question is about; without
+# Pointed at for where to look (那份实施方案里, 这份通知, 那个…规划里), not what the question is about; without
 # 份/篇 or a 里, 这个方案 may be the plan asked about.
 POINTED_DOCUMENT = re.compile(
     rf"(?:那|这|该)(?:份|篇)[\u4e00-\u9fff]{{0,6}}?{_DOCUMENT_NOUN}{_LOCATIVE}?|"
@@ -170,7 +170,7 @@ def analyze(question: str, known_regions: Collection[str] = (), asked_by: str = 
     scope = tuple(COMPARATIVE.findall(question))
     facts = document_facts(asking)
     about_document = bool(ABOUT_DOCUMENT.search(CITED_NUMBER_QUESTION.sub("", question)))
-    # 那份指导意见里有问责的说法吗? is about 问责; 这份通知的文号是多少? is about the notice
+    # 那份实施方案里有奖惩的规定吗? is about 奖惩; 这份通知的文号是多少? is about the notice
     topic = question if about_document else POINTED_DOCUMENT.sub("，", question)
     return QueryAnalysis(
         text=question,
@@ -208,7 +208,7 @@ def _own_words(asked_by: str, forms: tuple[str, ...]) -> tuple[str, ...]:
 def strip_framing(text: str, names: tuple[str, ...] = ()) -> str:
     """Text without the given names (regions, scope words; longest first) and without interrogatives.
 
-    Each is cut to a comma, not to nothing: 由州局哪个部门来督查 would otherwise read 由州 / 局部 / 门来.
+    Each is cut to a comma, not to nothing: the words either side would otherwise be read as one (州局 + 部门 -> 局部).
     """
     for name in sorted(names, key=len, reverse=True):
         text = text.replace(name, "，")

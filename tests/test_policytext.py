@@ -428,7 +428,7 @@ def test_a_reason_is_stated_by_a_purpose_or_by_framing():
         ("frequency", ["多久开展一次自评", "几年评一次", "每学期搞几次研讨", "开会的频次"], ["交流多久", "一次交流多长时间"],
          "学校每学年进行一次美育工作自评", "开展美育工作自评"),
         ("duration", ["交流多久", "任期几年", "多长时间", "校长的任期呢?", "任期是多久"],
-         ["几年级学生", "什么时候", "任期内怎么考核", "任期目标怎么定"], "交流期限为3年", "自2018年起交流"),
+         ["几年级学生", "什么时候", "任期内如何评价", "任期目标怎么定"], "交流期限为3年", "自2018年起交流"),
         ("date", ["什么时候报送", "哪一年之前完成", "最晚什么时候交"], ["报给谁", "要多久"], "2016年2月底前报送",
          "于2014年--月--日前报送"),
         ("day", ["哪一天截止", "几号之前交", "哪一天开始"], ["哪一年完成", "多少天"], "3月15日前反馈", "2014年前反馈"),
@@ -436,7 +436,7 @@ def test_a_reason_is_stated_by_a_purpose_or_by_framing():
          "加强交流合作"),
         ("named", ["有哪些学校参加", "在哪几个县先行", "名单是什么", "同哪所高校共建", "是哪三个区", "在哪个县",
                    "龙头学校是哪两所", "请的是哪家评估机构", "具体是哪一家", "结对的具体是哪所农村学校"],
-         ["有哪些要求", "有哪几种模式", "名单多久更新一次", "由哪所学校领衔", "归哪个学校管", "哪个区级部门负责",
+         ["有哪些要求", "有哪几种模式", "名单多长时间公布一次", "由哪所学校领衔", "归哪个学校管", "哪个区级部门负责",
           "由哪家单位负责", "从哪两个方面考核"],
          "在杨浦、徐汇、闸北4区先行试点",
          "组织优质学校结对帮扶农村学校"),
@@ -444,7 +444,7 @@ def test_a_reason_is_stated_by_a_purpose_or_by_framing():
          "定期开展考核"),
         ("reward", ["做得好有什么奖励", "有没有好处", "评职称会倾斜吗"], ["不达标怎么办", "怎么评职称"], "对成效突出的学校表彰奖励",
          "开展评估"),
-        ("procedure", ["要走什么流程", "怎么申请加入", "需要审批吗", "怎么申报"], ["为什么要加入", "加入以后做什么", "可以申报哪种乐器"], "报当地人民政府批准后实施",
+        ("procedure", ["要走什么流程", "怎么申请加入", "需要审批吗", "怎么申报"], ["为什么要加入", "加入以后做什么", "能申报哪类设备"], "报当地人民政府批准后实施",
          "积极推进改革"),
         ("criteria", ["按什么标准评定", "够什么条件才能评上", "任职条件是什么"], ["认定结果怎么用", "认定以后做什么"],
          "具备条件的学校可以申请", "教育局要明确校长任职条件"),
@@ -478,8 +478,8 @@ def test_a_count_is_of_what_the_question_counts(question, sentence, counts):
     ("question", "sentence", "states"),
     [("城区学校的教师占全县教师的比例是多少?", "城区学校教师占比为40%", True),
      ("城区学校的教师占全县教师的比例是多少?", "城区学校数占比为40%", False),
-     ("农村学生占了多大比例?", "全县农村学校在校生占比为55.7%", True),
-     ("农村学生占了多大比例?", "农村学校数占比为87.4%", False),
+     ("乡村学生占多大比重?", "全县乡村学校在校生占比为55.7%", True),
+     ("乡村学生占多大比重?", "乡村学校数占比为87.4%", False),
      ("覆盖率要达到多少?", "帮扶覆盖面达到60%以上", True), ("覆盖率要达到多少?", "帮扶覆盖面逐年扩大", False)],
 )  # fmt: skip
 def test_a_share_is_of_what_the_question_measures(question, sentence, states):
@@ -564,10 +564,10 @@ def test_analysis_separates_known_and_unknown_regions():
 
 
 def test_a_document_pointed_at_is_where_to_look_not_what_about():
-    assert not {"指导", "意见"} & set(analyze("山西那份指导意见里有问责的说法吗?", {"山西省"}).words)
+    assert not {"实施", "方案", "实施方案"} & set(analyze("山西那份实施方案里有奖惩的规定吗?", {"山西省"}).words)
     assert "通知" in analyze("葫芦岛这份通知的文号是多少?", {"葫芦岛市"}).words, "asked about the document itself"
     assert "方案" in analyze("实施方案要报给谁?").words, "a plan named without pointing at it is the topic"
-    assert "意见" not in analyze("山西那个指导意见里2017年要推开多少县?", {"山西省"}).words
+    assert "规划" not in analyze("二道区那个规划里明年要建几所学校?", {"二道区"}).words
     assert "方案" in analyze("这个方案要报给谁?").words, "这个方案 without 里 may be the plan asked about"
 
 
@@ -576,8 +576,8 @@ def test_content_terms_leave_out_regions_and_interrogatives():
     assert "教师交流" in analysis.content_terms
     assert not {"上海", "什么"} & set(analysis.words)
     assert strip_framing("上海有哪些要求", ("上海",)).strip("，").split("，") == ["有", "要求"]
-    assert {"部门", "督查"} <= set(tokenize(strip_framing("由州局哪个部门来督查"))), "no word across what was cut"
-    assert not {"局部", "门来"} & set(tokenize(strip_framing("由州局哪个部门来督查")))
+    assert {"部门", "落实"} <= set(tokenize(strip_framing("州局哪个部门来落实"))), "no word across what was cut"
+    assert not {"局部", "门来"} & set(tokenize(strip_framing("州局哪个部门来落实")))
 
 
 @pytest.mark.parametrize(
@@ -595,7 +595,7 @@ def test_core_topic(topic, core):
     ("core", "head"),
     [("办学模式改革工作开展督导检查", "督导检查"), ("学区化办学进行绩效评价", "绩效评价"), ("校长的选拔任用", "选拔任用"),
      ("开展教师培训", ""), ("教师交流", ""), ("集团的", ""), ("组织领导方面, 是 分工、 牵头", "组织领导"),
-     ("经费保障方面,各地的标准", "经费保障"), ("用优质学校带动农村学校", "")],
+     ("经费保障方面,各地的标准", "经费保障"), ("用城区学校带动乡村学校", "")],
 )  # fmt: skip
 def test_topic_head(core, head):
     assert topic_head(core) == head
@@ -695,17 +695,17 @@ def test_a_besides_cue_keeps_what_the_question_asks_besides():
 
 
 def test_a_standard_of_money_asks_for_a_sum_and_how_often_is_no_duration():
-    assert [k.name for k in kinds_asked("区财政按什么标准给学位补贴?")] == ["amount"]
+    assert [k.name for k in kinds_asked("县里按什么标准发交通补贴?")] == ["amount"]
     assert [k.name for k in kinds_asked("校长任职要符合什么标准?")] == ["criteria"]
-    assert [k.name for k in kinds_asked("自评多久开展一次?")] == ["frequency"]
+    assert [k.name for k in kinds_asked("督导多久搞一次?")] == ["frequency"]
     assert [k.name for k in kinds_asked("老师交流多久?")] == ["duration"]
 
 
 @pytest.mark.parametrize(
     ("question", "sentence", "counts"),
-    [("联席会议由多少个成员单位组成?", "由省教育厅、省财政厅等15个部门和单位组成", True),
-     ("联席会议由多少个成员单位组成?", "联席会议每年召开1次", False),
-     ("每周上多少节课?", "按照每周16～18课时的标准配足美育教师", True), ("每周上多少节课?", "每年安排不少于20人次", False)],
+    [("领导小组有多少个部门参加?", "由省教育厅、省财政厅等15个部门和单位组成", True),
+     ("领导小组有多少个部门参加?", "领导小组每年召开1次会议", False),
+     ("一周要开几节美术课?", "按照每周16～18课时的标准配足美育教师", True), ("一周要开几节美术课?", "每年安排不少于20人次", False)],
 )  # fmt: skip
 def test_a_count_is_found_with_a_word_of_what_is_counted_close_after_it(question, sentence, counts):
     patterns = [re.compile(p) for p in count_patterns(question)]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from policytext.lexicon import glossary, longest_tokens, tokenize
 from policytext.places import find_places
-from policytext.sentences import split_sentences
+from policytext.sentences import normalize_for_match, split_sentences
 
 _NUMBER = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千万半]+)\s*"
 # A count: a numeral other than a lone 一 (一所优质学校 is "a school"), or a range (2—3所).
@@ -266,7 +266,7 @@ ANSWER_KINDS = (
     AnswerKind(
         "body",
         re.compile(r"谁|哪(?:个|些|一)?[\u4e00-\u9fff]{0,2}(?:部门|单位|机构|机关|中心)|哪个(?:科|处|室|股)|什么(?:部门|单位|机构)|哪家|哪一级|哪级|"
-            r"由哪|找哪|归哪|(?:报|交)(?:到|给)?哪(?:里|儿|个|一级|级)|哪里|责任主体"),
+            r"由哪(?!(?:些|几)[\u4e00-\u9fff]{0,4}?(?:组成|构成))|找哪|归哪|(?:报|交)(?:到|给)?哪(?:里|儿|个|一级|级)|哪里|责任主体"),
         _pattern(rf"{_BODY}.{{0,8}}{_RESPONSIBLE}|{_RESPONSIBLE}.{{0,6}}{_BODY}|责任单位|牵头单位"),
         "责任部门或人员",
     ),
@@ -385,7 +385,83 @@ def kinds_asked(question: str) -> tuple[AnswerKind, ...]:
             continue
         sharpen = {"count": _count_of, "share": _share_of}.get(kind.name)
         kinds.append(sharpen(question, kind) if sharpen else kind)
-    return tuple(kinds)
+    contents = _contents_of(question) if not yes_no and not any(k.strict for k in kinds) else None
+    return (*kinds, contents) if contents else tuple(kinds)
+
+
+# A term the question quotes (“绿色指标”): a thing the documents name, whose content is asked.
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』“「『]{2,20})[”\"」』]")
+# What a quoted term means or holds: 指什么, 包括哪些, 是怎么回事, 分别是…
+# With the noun after it (哪些指标, 是个啥结构): what the contents are called, which an explanation need not name.
+_CONTENTS_ASKED = re.compile(
+    r"(?:指(?:什么|啥|的是)|(?:什么|啥)意思|是(?:个)?(?:什么|啥)|怎么(?:一)?回事|怎么个|包括(?:哪些|什么|啥)|包含|"
+    r"哪些|哪几)[\u4e00-\u9fff]{0,2}"
+)
+# …what it is for (干什么用的, 作用): a purpose, which a sentence states without explaining the term
+_USE_ASKED = re.compile(r"作用|目的|意义|干(?:什么|嘛|啥)用|用来|用于|图(?:什么|啥)|为(?:什么|啥|何)|为了")
+# Words after which a sentence names what it has just described: 组成“1+X”学区管理模式
+_INTRODUCED_BY = re.compile(r"(?:组成|形成|构建|称为|叫做|简称|即|名为|统称|俗称)[“\"「]?$")
+# Words after a term (and its head noun) that say what it is: “2—1—2”…工程,即创建两个教育集团…
+_EXPLAINED_BY = re.compile(
+    r"^[”\"」]?(?:[\u4e00-\u9fff]{0,12}?[,，]?(?:即|是指|指的是|就是|包括|包含|主要有|分为|涵盖|[：:（(])|(?:由|是|以)|"
+    r"[\u4e00-\u9fff]{1,12}、)"  # or a list right after it: 统一课程设置、教学安排… (not “三爱”、“八字道德”)
+)
+# The term as an item's heading: 1.委托管理式。 / (三)单一法人式:
+_HEADING_BEFORE = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）.、．]?)?[“\"「]?$")
+_HEADING_AFTER = re.compile(r"^[”\"」]?[。.：:,，]")
+
+
+def quoted_terms(question: str) -> tuple[str, ...]:
+    """The terms a question quotes, in the form used to match text (“1+X” -> 1+x)."""
+    return tuple(dict.fromkeys(_match_form(m.group(1)) for m in _QUOTED.finditer(question)))
+
+
+def quoted_term_patterns(question: str) -> tuple[str, ...]:
+    """Regexes finding the question's quoted terms in raw text: any case, width and dash (“2-1-2” = 2—1—2)."""
+    return tuple("".join(_char_class(c) for c in term) for term in quoted_terms(question))
+
+
+def _char_class(char: str) -> str:
+    if char == "-":
+        return "[-—–－]"
+    if char.isascii() and char.isalnum():
+        return f"[{char.lower()}{char.upper()}{chr(ord(char.lower()) + 0xFEE0)}{chr(ord(char.upper()) + 0xFEE0)}]"
+    if char.isascii():
+        return f"[{re.escape(char)}{re.escape(chr(ord(char) + 0xFEE0))}]" if char != " " else r"\s*"
+    return re.escape(char)
+
+
+def _match_form(text: str) -> str:
+    return re.sub(r"[—–－]", "-", normalize_for_match(text).lower())
+
+
+def explains(term: str, sentence: str) -> bool:
+    """The sentence says what the term is or holds, not just names it (“绿色指标”和…为基本依据 names it).
+
+    The term introduced after its description (组成“1+X”…), followed by what it is (…工程,即…; X:…; X包括…),
+    or heading an item (1.委托管理式。).
+    """
+    text = _match_form(sentence)
+    for match in re.finditer(re.escape(term), text):
+        before, after = text[: match.start()], text[match.end():]
+        if _INTRODUCED_BY.search(before) or _EXPLAINED_BY.match(after):
+            return True
+        if _HEADING_BEFORE.match(before) and _HEADING_AFTER.match(after):
+            return True
+    return False
+
+
+def _contents_of(question: str) -> AnswerKind | None:
+    """For a question on what a quoted term means or holds: the kind stated by a sentence explaining it."""
+    terms = quoted_terms(question)
+    if not terms or not _CONTENTS_ASKED.search(question) or _USE_ASKED.search(question):
+        return None
+    return AnswerKind(
+        "contents",
+        _CONTENTS_ASKED,
+        lambda sentence: any(explains(term, sentence) for term in terms),
+        "具体内容",
+    )
 
 
 # A standard of money is a sum (补贴按什么标准发), not criteria to meet.

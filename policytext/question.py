@@ -19,6 +19,7 @@ from policytext.asks import (
     asks_yes_no,
     count_patterns,
     kinds_asked,
+    quoted_term_patterns,
     yes_no_predicate,
 )
 from policytext.dates import BRACKETED_YEAR_NUMBER, CN_DATE, YEAR
@@ -87,10 +88,11 @@ DOCUMENT_POINTER = re.compile(
 # previous region's document.
 NAMED_DOCUMENT = re.compile(rf"(?:那|这|该)(?:份|个|篇)?[\u4e00-\u9fff]{{0,6}}?{_DOCUMENT_NOUN}{_LOCATIVE}?")
 # Pointed at for where to look (那份实施方案里, 这份通知, 那个…规划里), not what the question is about; without
-# 份/篇 or a 里, 这个方案 may be the plan asked about.
+# 份/篇 or a 里, 这个方案 may be the plan asked about; 文件里 is always where.
 POINTED_DOCUMENT = re.compile(
     rf"(?:那|这|该)(?:份|篇)[\u4e00-\u9fff]{{0,6}}?{_DOCUMENT_NOUN}{_LOCATIVE}?|"
-    rf"(?:那|这|该)个[\u4e00-\u9fff]{{0,6}}?{_DOCUMENT_NOUN}(?:里|中|里面|当中)"
+    rf"(?:那|这|该)个[\u4e00-\u9fff]{{0,6}}?{_DOCUMENT_NOUN}(?:里|中|里面|当中)|"
+    rf"(?:政策)?文件{_LOCATIVE}"  # 文件里说的“绿色指标”: the documents, where to look
 )
 
 
@@ -193,7 +195,9 @@ def analyze(question: str, known_regions: Collection[str] = (), asked_by: str = 
         action=asked_action(asking),
         asks_for_basis=bool(BASIS_QUESTION.search(asking)),
         words=tuple(tokenize(strip_framing(topic, forms))),
-        asked_words=_own_words(asked_by, forms) if asked_by and asked_by != question else (),
+        asked_words=_own_words(asked_by if about_document else POINTED_DOCUMENT.sub("，", asked_by), forms)
+        if asked_by and asked_by != question
+        else (),
         kind_words=tuple(m.group(0) for k in kinds_asked(asking) for m in k.asked.finditer(asking)),
     )
 
@@ -216,11 +220,12 @@ def strip_framing(text: str, names: tuple[str, ...] = ()) -> str:
 
 
 def answer_patterns(question: str, facts: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """Regexes for how the answer is worded, from what the question asks for: a count, a share, a time.
+    """Regexes for how the answer is worded, from what the question asks: a count, a share, a time, a term it quotes.
 
     A question about the document's own date (``facts``) is left to the front matter.
     """
     patterns = list(count_patterns(question))
+    patterns += quoted_term_patterns(question)  # “1+X”: the clause that names the quoted term
     if CITED_NUMBER_QUESTION.search(question):
         patterns.append(BRACKETED_YEAR_NUMBER.pattern)
     if _ASKED_SHARE.search(question):

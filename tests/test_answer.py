@@ -221,6 +221,8 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         ("山西的集团化办学出了问题会追究谁的责任?", "not_stated"),  # 山西 names no sanction
         ("二道区对工作不力的人怎么处理?", "answered"),  # 追究相关责任人的责任
         ("量子计算机的芯片怎么散热?", "refused"),
+        ("上海把“绿色指标”当考核依据,这套指标由哪几部分构成?", "not_stated"),  # named as a basis, never listed
+        ("二道区“2-1-2”工程包括哪些部分?", "answered"),  # …工程,即创建两个教育集团…
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):

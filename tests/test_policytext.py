@@ -569,6 +569,8 @@ def test_a_document_pointed_at_is_where_to_look_not_what_about():
     assert "方案" in analyze("实施方案要报给谁?").words, "a plan named without pointing at it is the topic"
     assert "规划" not in analyze("二道区那个规划里明年要建几所学校?", {"二道区"}).words
     assert "方案" in analyze("这个方案要报给谁?").words, "这个方案 without 里 may be the plan asked about"
+    assert "文件" not in analyze("省里文件中提到的捆绑考核怎么搞?").words, "文件中 says where to look"
+    assert "文件" in analyze("这份文件的文号是什么?").words, "asked about the document itself"
 
 
 def test_content_terms_leave_out_regions_and_interrogatives():
@@ -723,3 +725,39 @@ def test_a_framing_sentence_that_goes_on_to_instruct_is_two_provisions():
     assert provisions_of("为贯彻落实省里精神,现提出如下意见。") == ["为贯彻落实省里精神,现提出如下意见。"]
     assert provisions_of("各县要于3月15日前报送方案,请认真落实。") == ["各县要于3月15日前报送方案,请认真落实。"], "no framing"
 
+
+
+@pytest.mark.parametrize(
+    ("term", "sentence", "explained"),
+    [("弹性学制", "试行“弹性学制”,即学生可在三至五年内修完课程。", True),
+     ("捆绑评价", "对联盟学校实行“捆绑评价”:统一考核办学质量和教师发展。", True),
+     ("1+n", "由一所名校带动若干所学校,组成“1+N”办学共同体。", True),
+     ("联合体式", "2.联合体式。", True),
+     ("三统一", "各校要落实“三统一”要求,加强常规管理。", False),
+     ("双师课堂", "各校可建立“双师课堂”、“名师讲堂”等载体。", False),
+     ("阳光指数", "以“阳光指数”和督导结果为依据,评价学校办学。", False),
+     ("名校长工作室", "通过名师送教、名校长工作室等形式带动薄弱学校。", False)],
+)  # fmt: skip
+def test_a_sentence_explains_a_term_or_only_names_it(term, sentence, explained):
+    from policytext.asks import explains
+
+    assert explains(term, sentence) is explained
+
+
+def test_what_a_quoted_term_means_or_holds_must_be_explained():
+    from policytext.asks import quoted_term_patterns
+
+    (contents,) = [k for k in kinds_asked("“弹性学制”具体包括哪些内容?") if k.name == "contents"]
+    assert contents.strict and contents.states("试行“弹性学制”,即学生可在三至五年内修完课程。")
+    assert not contents.states("各地要积极推行“弹性学制”,扩大学校办学自主权。"), "named, not explained"
+    assert "contents" in [k.name for k in kinds_asked("文件里的“捆绑评价”是什么意思?")]
+    assert "contents" not in [k.name for k in kinds_asked("捆绑评价是什么意思?")], "only a term the question quotes"
+    assert "contents" not in [k.name for k in kinds_asked("“蓄水池”是干什么用的?")], "a purpose, not contents"
+    assert "contents" not in [k.name for k in kinds_asked("“捆绑评价”由哪个部门负责?")], "a body is asked"
+    assert [k.name for k in kinds_asked("“捆绑评价”由哪几部分构成?")] == ["contents"], "what it is made of"
+    assert "body" in [k.name for k in kinds_asked("领导小组由哪些部门组成?")], "made of bodies"
+    assert "结构" not in analyze("“1+N”到底是个啥结构?").topic_terms, "what the contents are called"
+    (pattern,) = quoted_term_patterns("“2-1-3”工程包括哪些部分?")
+    assert re.search(pattern, "实施“2—1—3”工程") and not re.search(pattern, "实施“2—1—2”工程")
+    (pattern,) = quoted_term_patterns("“1+X”指什么?")
+    assert re.search(pattern, "组成“１＋ｘ”学区") and re.search(pattern, "组成1+X学区")

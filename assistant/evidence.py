@@ -51,6 +51,12 @@ class _Topic:
     weights: dict[str, float]
     asked: tuple[str, ...] = ()  # a follow-up's own words: a stating sentence must name one of them
     action: str = ""  # what the question asks who does (牵头): a sentence stating the body must name it
+    event: str = ""  # what the question asks the date of (投入使用): a sentence stating the date must name it
+
+    def rarest_in(self, text: str) -> str:
+        """The rarest term inside the text ("" when none)."""
+        inside = [t for t in self.terms if t in text]
+        return max(inside, key=lambda t: self.weights[t]) if inside else ""
 
     def rare_terms(self) -> tuple[str, ...]:
         """The terms at least as rare as the terms' mean."""
@@ -107,6 +113,8 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
     asked = tuple(t for t in topic.terms if t in topic.asked)
     if kind.name == "body":  # 由哪个科室负责审核: the body must be said to do that (审核), not anything
         asked += tuple(t for t in topic.terms if t in topic.action and t not in asked)
+    if kind.name in ("date", "day") and (event := topic.rarest_in(topic.event)):
+        asked += (event,)  # 哪一年能投入使用: the date of that (投入使用), not of the approval
     return any(
         kind.states(sentence)
         and (kind.framing_states or not is_framing(sentence))
@@ -135,12 +143,14 @@ def _topic(analysis: QueryAnalysis, texts: tuple[str, ...]) -> _Topic:
     """The question's content words some text uses, each weighed by its IDF over those texts."""
     n = len(texts) or 1
     weights = {}
-    for term in dict.fromkeys([*analysis.topic_terms, *analysis.asked_terms, *_words_of(analysis.action)]):
+    for term in dict.fromkeys(
+        [*analysis.topic_terms, *analysis.asked_terms, *_words_of(analysis.action), *_words_of(analysis.event)]
+    ):
         df = _document_frequency(term, texts)
         if df:
             weights[term] = math.log(1 + n / df)
     asked = tuple(t for t in analysis.asked_terms if t in weights)
-    return _Topic(tuple(weights), weights, asked, analysis.action)
+    return _Topic(tuple(weights), weights, asked, analysis.action, analysis.event)
 
 
 def _document_frequency(term: str, texts: tuple[str, ...]) -> int:

@@ -497,6 +497,33 @@ def asked_action(question: str) -> str:
     return ""
 
 
+_WHEN = re.compile(
+    r"什么时候|啥时候|何时|哪一?年|哪个月|几月|哪一?天|几号|多会儿|最晚|最迟|截止日期|截至日期"
+)
+_WHEN_FILLERS = re.compile(
+    r"^(?:之前|以前|前|底前|为止|能|要|会|才|可以|得|就|把|将|定在|定|的|到|至)+|(?:定在|定|在|要|能|的|从|自)+$"
+)
+
+
+# The phase of an event (开始, 完成 …) is written in many ways (从2016年起, 2017年底前): not what is dated.
+_PHASE = re.compile(r"开始|完成|结束|启动|实现|做到|达到|开展|进行|从|自")
+MAX_EVENT_BEFORE = 8  # 全覆盖定在哪一年: what comes before a date word is the event only in a short part
+
+
+def asked_event(question: str) -> str:
+    """What a question asks the date of (哪一年能投入使用 -> 投入使用; 全覆盖定在哪一年 -> 全覆盖).
+
+    The words after its date word in that part of the question, else the words before it; not its phase.
+    """
+    for part in reversed(re.split(r"[,，;；、?？]", re.sub(r"[吗么呢]?[?？。!！\s]*$", "", question.strip()))):
+        if matches := list(_WHEN.finditer(part)):
+            # 最迟什么时候报: the words after the last one; 从何时到何时: none
+            after = _WHEN_FILLERS.sub("", _PHASE.sub("", part[matches[-1].end():]))
+            before = _WHEN_FILLERS.sub("", _PHASE.sub("", _WHEN.sub("", part[: matches[-1].start()])))
+            return after or (before if len(before) <= MAX_EVENT_BEFORE else "")  # a long one is the subject
+    return ""
+
+
 _INSTRUCTION = re.compile(r"[,，](?=请|望|务请)")  # …现印发你们,请于3月15日前报…: what the framing asks follows
 MIN_INSTRUCTION_CHARS = 10
 

@@ -16,6 +16,7 @@ from policytext.asks import (
     DURATION,
     AnswerKind,
     asked_action,
+    asked_event,
     asks_yes_no,
     count_patterns,
     kinds_asked,
@@ -118,6 +119,7 @@ class QueryAnalysis:
     yes_no: bool = False  # 能不能/是否/会不会 …: the clause that decides it leads
     predicate: str = ""  # what a yes/no question asks whether (派老师来上课)
     action: str = ""  # what a question asks who does (由哪个部门来审核 -> 审核)
+    event: str = ""  # what a question asks the date of (哪一年能投入使用 -> 投入使用)
     asks_for_basis: bool = False  # 依据/背景…: framing sentences (为贯彻…, 根据…) may lead
     words: tuple[str, ...] = ()  # search tokens of the question without its regions and interrogatives
     asked_words: tuple[str, ...] = ()  # for a follow-up read against the conversation: tokens of its own words
@@ -193,6 +195,7 @@ def analyze(question: str, known_regions: Collection[str] = (), asked_by: str = 
         yes_no=asks_yes_no(asking),
         predicate=yes_no_predicate(asking) if asks_yes_no(asking) else "",
         action=asked_action(asking),
+        event=asked_event(asking),
         asks_for_basis=bool(BASIS_QUESTION.search(asking)),
         words=tuple(tokenize(strip_framing(topic, forms))),
         asked_words=_own_words(asked_by if about_document else POINTED_DOCUMENT.sub("，", asked_by), forms)

@@ -223,6 +223,8 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         ("量子计算机的芯片怎么散热?", "refused"),
         ("上海把“绿色指标”当考核依据,这套指标由哪几部分构成?", "not_stated"),  # named as a basis, never listed
         ("二道区“2-1-2”工程包括哪些部分?", "answered"),  # …工程,即创建两个教育集团…
+        ("开封小学异地新建的校舍,哪一年可以投入使用?", "not_stated"),  # a year for its approval, none for its use
+        ("英俊镇那所九年一贯制学校哪年投入使用?", "answered"),  # 2015年完成建设并投入使用
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):

@@ -761,3 +761,16 @@ def test_what_a_quoted_term_means_or_holds_must_be_explained():
     assert re.search(pattern, "实施“2—1—3”工程") and not re.search(pattern, "实施“2—1—2”工程")
     (pattern,) = quoted_term_patterns("“1+X”指什么?")
     assert re.search(pattern, "组成“１＋ｘ”学区") and re.search(pattern, "组成1+X学区")
+
+
+@pytest.mark.parametrize(
+    ("question", "event"),
+    [("新校区哪一年能投入使用?", "投入使用"), ("覆盖一半以后,全覆盖定在哪一年?", "全覆盖"),
+     ("方案最迟什么时候报到市里?", "报到市里"), ("联盟什么时候成立的?", "成立"), ("谁负责审核?", ""),
+     ("监测从哪一年开始、多久一轮?", "监测"), ("任期多长、从何时到何时?", ""), ("哪年完成校舍改造?", "校舍改造"),
+     ("新疆生产建设兵团的普通中小学美育质量监测从哪一年开始?", "")],
+)  # fmt: skip
+def test_what_a_question_asks_the_date_of(question, event):
+    from policytext.asks import asked_event
+
+    assert asked_event(question) == event

@@ -542,7 +542,8 @@ def test_framing_sentences(sentence, framing):
     ("sentence", "named"),
     [("长春市第二实验中学与东站小学组成联盟", True), ("2015年完成长江小学异地建设", True), ("与东北师范大学合作", True),
      ("覆盖全市50%的义务教育阶段学校", False), ("统筹城乡中小学布局", False),
-     ("以优质学校为龙头组建集团", False), ("合理组建结对帮扶学校", False), ("建设一所九年一贯制学校", False)],
+     ("以优质学校为龙头组建集团", False), ("合理组建结对帮扶学校", False), ("建设一所九年一贯制学校", False),
+     ("对三个大学区实行统一管理", False)],
 )  # fmt: skip
 def test_a_named_school(sentence, named):
     assert names_a_school(sentence) is named
@@ -774,3 +775,9 @@ def test_what_a_question_asks_the_date_of(question, event):
     from policytext.asks import asked_event
 
     assert asked_event(question) == event
+
+
+def test_which_school_each_of_several_is_led_by_asks_for_names():
+    assert "named" in [k.name for k in kinds_asked("这三个联盟分别是哪所学校牵头的?")]
+    assert "named" in [k.name for k in kinds_asked("几个学区分别由哪几所学校组成?")]
+    assert "named" not in [k.name for k in kinds_asked("结对帮扶由哪所学校牵头?")], "a kind of school may answer"

@@ -6,11 +6,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from assistant.evidence import Verdict, judge, province_fallback, term_coverage
+from assistant.evidence import Verdict, judge, names_term, province_fallback, term_coverage
 from assistant.followup import Resolved, resolve
 from assistant.types import Answer, Citation, Turn
 from policytext.asks import KINDS, is_framing, provisions
 from policytext.dates import chinese_date
+from policytext.lexicon import tokenize
 from policytext.numbering import is_outline_level, numbering_level, strip_number
 from policytext.question import QueryAnalysis
 from retrieval.search import Retriever
@@ -30,6 +31,7 @@ UNASKED_WEIGHT = 0.5  # a follow-up's answer names what it adds (谁来指导? -
 PREDICATE_WEIGHT = 2.0  # for a yes/no question, the words of what it asks whether count this much more
 OWN_WORDS_FOUND = 0.75  # share of a short follow-up's words its own search must find to stand on its own
 RELATED_SHARE = 0.6  # clauses scoring below this share of the best one are not drawn on
+MIN_SENTENCE_CHARS = 8  # shorter pieces state nothing on their own
 NOTHING_MORE = "文件中没有更多与此相关的规定：上面的回答已列出检索到的条款。"
 _FACT_NAMES = {"number": "文号", "date": "印发日期", "issuer": "发文机关"}
 
@@ -81,6 +83,7 @@ def _answer_reading(
         analysis = replace(analysis, unknown_regions=())
     scope_note = scope_note or _lower_level_note(analysis, retriever)
     hits = retriever.search(resolved.text, k=SEARCH_K, filters=filters, analysis=analysis)
+    hits += _clauses_given(resolved, hits, retriever)
     covered = sorted({d.meta.region for d in retriever.library.documents.values() if d.meta.region})
     verdict = judge(analysis, hits, covered, retriever.library)
     if verdict.refuse:
@@ -89,7 +92,7 @@ def _answer_reading(
         answer = document_fact_answer(question, resolved.text, hits[0], analysis.document_facts)
     else:
         items = sibling_items(hits[0]) if _lists_kinds(analysis) else []
-        answer = compose(question, analysis, hits, scope_note, items, given=resolved.exclude)
+        answer = compose(question, analysis, hits, scope_note, items, given=resolved.exclude, besides=resolved.besides)
     return replace(answer, reading=resolved.reading), hits, resolved
 
 
@@ -100,6 +103,7 @@ def compose(
     note: str = "",
     items: list[Hit] | None = None,
     given: Sequence[str] = (),
+    besides: str = "",
 ) -> Answer:
     """The extractive answer: the most direct sentence first, the rest grouped by document, each with [n].
 
@@ -112,7 +116,7 @@ def compose(
         context = list(hits)
     else:
         context = [h for h in hits[:CONTEXT_CLAUSES] if comparative or h.score >= RELATED_SHARE * top]
-    sentences = [s for s in _ranked_sentences(analysis, context) if not _already_given(s.text, given)]
+    sentences = _not_given(_ranked_sentences(analysis, context), given, besides)
     if not sentences and given:
         return Answer(question, NOTHING_MORE, True, (), resolved_question=analysis.text, outcome="not_stated")
     chosen = _choose(sentences, analysis, context[0] if context else None)
@@ -224,8 +228,47 @@ def _finds_its_words(resolved: Resolved, retriever: Retriever, filters: SearchFi
     return term_coverage(analysis, hits) >= OWN_WORDS_FOUND
 
 
+def _clauses_given(resolved: Resolved, hits: list[Hit], retriever: Retriever) -> list[Hit]:
+    """For 除了X,还…?: the clauses given before, not found again, standing with the best hit.
+
+    What they say besides X may be what is asked (the satisfaction target after the coverage target).
+    """
+    if not (resolved.besides and resolved.given_clauses and hits):
+        return []
+    found = {h.clause.clause_id for h in hits}
+    index = retriever.library.clause_index()
+    return [
+        Hit(len(hits) + n, hits[0].score, *index[cid])
+        for n, cid in enumerate(c for c in resolved.given_clauses if c in index and c not in found)
+    ]
+
+
 def _already_given(text: str, given: Sequence[str]) -> bool:
     return any(text in g for g in given)
+
+
+def _not_given(sentences: list[_Sentence], given: Sequence[str], besides: str) -> list[_Sentence]:
+    """The sentences not given yet; of a given one, what it says besides what the question says it got.
+
+    除了覆盖率,还有别的指标吗? after the sentence 到2017年底…覆盖全市50%…,满意度平均在85%以上…: its parts that do
+    not name 覆盖率 are still to say. Each keeps the sentence's standing.
+    """
+    words = [w for w in tokenize(besides) if len(w) >= 2] if besides else []
+    out = []
+    for sentence in sentences:
+        if not _already_given(sentence.text, given):
+            out.append(sentence)
+        elif words and (rest := _parts_without(sentence.text, words)) and not _already_given(rest, given):
+            out.append(replace(sentence, text=rest))
+    return sorted(out, key=lambda s: -s.score)
+
+
+def _parts_without(text: str, words: list[str]) -> str:
+    """The comma parts of a sentence that name none of the words, when some part does ("" otherwise)."""
+    parts = re.split(r"(?<=[,，;；])", text)
+    kept = [p for p in parts if not any(names_term(p, w) for w in words)]
+    rest = "".join(kept).strip(",，;； ")
+    return rest if len(kept) < len(parts) and len(rest) >= MIN_SENTENCE_CHARS else ""
 
 
 def _with_conversation_scope(filters: SearchFilters | None, resolved: Resolved) -> SearchFilters | None:
@@ -260,7 +303,7 @@ def _ranked_sentences(analysis: QueryAnalysis, hits: list[Hit]) -> list[_Sentenc
         top = best_of_doc[hit.document.doc_id if comparative else ""] or 1.0
         for raw in provisions(hit.clause.text):
             text = strip_number(raw.strip().replace("\n", ""))
-            if len(text) < 8 or _is_heading_label(text, hit):
+            if len(text) < MIN_SENTENCE_CHARS or _is_heading_label(text, hit):
                 continue
             overlap = sum(weight for term, weight in weights.items() if term in text)
             out.append(_Sentence(text, hit, overlap * _fit(analysis, text, hit) * (hit.score / top) ** 2))

@@ -29,6 +29,7 @@ from policytext.question import (
     NAMED_DOCUMENT,
     ORDINAL_REFERENCE,
     TRAILING_PARTICLES,
+    besides_named,
     strip_framing,
 )
 
@@ -47,6 +48,8 @@ class Resolved:
     citation: Citation | None = None  # the item a 第N条 reference points at
     doc_ids: tuple[str, ...] = ()  # documents the conversation is about (when it names no region)
     exclude: tuple[str, ...] = ()  # sentences already given (还有呢? asks for others)
+    besides: str = ""  # what a 'more' question says it was given (除了覆盖率…): the rest of its sentence is not
+    given_clauses: tuple[str, ...] = ()  # with ``besides``: the clauses given, whose other parts may answer
     asks: str = ""  # the follow-up's own words: what kind of fact is asked is read from them
     reading: str = ""  # ordinal / region / more / fragment / scope, or "" for a question standing alone
     fallback: Resolved | None = None  # the reading to take when this one's search finds nothing on its words
@@ -88,13 +91,16 @@ def _asking_for_more(question: str, previous: Turn, where: str, scope: tuple[str
     """还有呢? / 除了X还…?: the previous topic again (or the question's own words), leaving out what was given."""
     base = previous.resolved_question or previous.question
     rest = _strip(MORE_CUE.sub(" ", ANAPHORA.sub("", question)))
-    given = _sentences_given(previous)
+    given, besides = _sentences_given(previous), besides_named(question)
+    besides = "" if ANAPHORA.match(besides) else besides  # 除了这种联盟: all that was given
+    clauses = tuple(c.clause_id for c in previous.answer.citations) if besides else ()
     leaning = Resolved(f"{where}{_topic_of(previous)} {rest}".strip(), doc_ids=scope, exclude=given,
-                       asks=rest or base, reading="more")  # fmt: skip
+                       besides=besides, given_clauses=clauses, asks=rest or base, reading="more")  # fmt: skip
     if not _has_topic(rest):
         return leaning
     # 除了经费,人员上还有哪些保障: its own words, in scope; else (还有别的讲究吗) the previous topic with them
-    alone = Resolved(f"{where}{rest}", doc_ids=scope, exclude=given, asks=rest, reading="more")
+    alone = Resolved(f"{where}{rest}", doc_ids=scope, exclude=given, besides=besides, given_clauses=clauses,
+                     asks=rest, reading="more")  # fmt: skip
     return replace(alone, alternatives=(leaning,))
 
 

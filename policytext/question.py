@@ -79,6 +79,13 @@ MORE_CUE = re.compile(
     r"^(?:还有呢|另外呢|其他呢|其它呢|别的呢|还有吗|还有没有|然后呢|此外呢|再说说|继续)|还有(?:别的|其他|其它|什么|哪些|啥)|^此外|"
     r"^除了[^,，]{1,16}?(?:以外|之外)?[,，](?=.*(?:还|另外))|^除了[^,，还]{1,16}?(?:以外|之外)?(?=还)"
 )  # 除了X, …还…: X was given; what follows is asked
+_BESIDES = re.compile(r"^除了([^,，还]{1,16}?)(?:以外|之外)?(?=[,，]|还)")
+
+
+def besides_named(question: str) -> str:
+    """What a 'more' question says it has been given (除了覆盖率,还有别的指标吗? -> 覆盖率); "" if it says none."""
+    match = _BESIDES.search(question.strip())
+    return match.group(1) if match else ""
 _DOCUMENT_NOUN = r"(?:通知|文件|规划|方案|意见|规定|办法|细则|指引)"
 _LOCATIVE = r"(?:里|中|上|里面|当中)"
 # Points at a document of the conversation (那份通知, 这个规划里): says where to look, not what about.

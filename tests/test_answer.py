@@ -263,6 +263,16 @@ def test_more_gives_what_was_not_yet_said_in_the_same_scope(retriever):
     assert not any(s and s in said for s in re.split(r"\[\d+\]", more.answer) if len(s) > 8), "nothing repeated"
 
 
+def test_besides_what_was_given_the_rest_of_its_sentence_may_answer(retriever):
+    question = "上海学区化集团化办学到2017年要覆盖多大比例的学校?"
+    first = ask(question, retriever)
+    assert "覆盖全市50%" in first.answer and "满意度平均在85%以上" in first.answer, "one sentence states both"
+    more = ask("除了覆盖面以外,别的硬性要求还有吗?", retriever, history=[Turn(question, first.resolved_question, first)])
+    assert "满意度平均在85%以上" in more.answer and "覆盖全市50%" not in more.answer, more.answer
+    again = ask("除了这个以外,别的硬性要求还有吗?", retriever, history=[Turn(question, first.resolved_question, first)])
+    assert "满意度平均在85%以上" not in again.answer, "这个 is all that was given"
+
+
 def test_a_fragment_keeps_the_region_and_asks_its_own_kind(retriever):
     first = ask("巴州的联盟每学期搞几次学校管理研讨?", retriever)
     second = ask("谁负责督查?", retriever, history=[Turn("巴州的联盟每学期搞几次学校管理研讨?", first.resolved_question, first)])

@@ -781,3 +781,11 @@ def test_which_school_each_of_several_is_led_by_asks_for_names():
     assert "named" in [k.name for k in kinds_asked("这三个联盟分别是哪所学校牵头的?")]
     assert "named" in [k.name for k in kinds_asked("几个学区分别由哪几所学校组成?")]
     assert "named" not in [k.name for k in kinds_asked("结对帮扶由哪所学校牵头?")], "a kind of school may answer"
+
+
+def test_what_a_more_question_says_it_was_given():
+    from policytext.question import besides_named
+
+    assert besides_named("除了覆盖率,还有别的指标吗?") == "覆盖率"
+    assert besides_named("除了经费以外还有什么保障?") == "经费"
+    assert besides_named("还有别的指标吗?") == ""

@@ -80,6 +80,7 @@ def compare(topic: str, retriever, filters: SearchFilters | None = None, per_doc
     per_doc = max(1, min(per_doc, MAX_PER_DOC))
     query = core_topic(topic)
     head_text = topic_head(query)
+    concepts = _used_by_library(concepts, library)
     weights = concept_weights(concepts, library, head_text)
     head = [c for c in concepts if c.name in head_text]
     search = _DocumentSearch(retriever, query)
@@ -147,20 +148,51 @@ def _text_between(text: str, left: str, right: str) -> str | None:
     return text[start + len(left):end] if end >= 0 else None
 
 
+def _used_by_library(concepts: Sequence[Concept], library) -> list[Concept]:
+    """The concepts some clause of the library mentions (a word none uses, 哪年 or 各提, tells no document apart).
+
+    All of them when none is used: a topic foreign to the library is 未涉及 everywhere.
+    """
+    frequencies = _clause_frequencies(concepts, library)
+    return [c for c in concepts if frequencies[c.name]] or list(concepts)
+
+
 def concept_weights(concepts: Sequence[Concept], library, head: str = "") -> dict[str, float]:
     """Concept name -> IDF over every clause of the library (rare concepts weigh more).
 
     Concepts of the topic's head (督导评估 in 办学模式改革的督导评估) weigh HEAD_WEIGHT times more: the
     topic is about the head, and a clause on the modifier alone (办学模式改革) is not on topic.
     """
-    texts = [_clause_text(c) for c in library.clauses()]
-    n = max(1, len(texts))
+    n = max(1, len(library.clauses()))
+    frequencies = _clause_frequencies(concepts, library)
     weights = {}
     for concept in concepts:
-        df = sum(1 for t in texts if mentions(t, concept))
-        weight = math.log(1 + n / (df + 0.5))
+        weight = math.log(1 + n / (frequencies[concept.name] + 0.5))
         weights[concept.name] = weight * (HEAD_WEIGHT if head and concept.name in head else 1.0)
     return weights
+
+
+def _clause_frequencies(concepts: Sequence[Concept], library) -> dict[str, int]:
+    """Concept name -> how many clauses of the library mention it (counted once per library and concept)."""
+    texts = _library_clause_texts(library)
+    for concept in concepts:
+        if concept not in _FREQUENCIES:
+            _FREQUENCIES[concept] = sum(1 for t in texts if mentions(t, concept))
+    return {c.name: _FREQUENCIES[c] for c in concepts}
+
+
+_TEXTS: dict[tuple, tuple[str, ...]] = {}  # the current library's clause texts (one entry)
+_FREQUENCIES: dict[Concept, int] = {}  # how many of those texts mention a concept
+
+
+def _library_clause_texts(library) -> tuple[str, ...]:
+    """Every clause's heading and text, normalized; kept while the library is unchanged."""
+    key = tuple(sorted((d.doc_id, d.content_hash) for d in library.documents.values()))
+    if key not in _TEXTS:
+        _TEXTS.clear()
+        _FREQUENCIES.clear()
+        _TEXTS[key] = tuple(_clause_text(c) for c in library.clauses())
+    return _TEXTS[key]
 
 
 def coverage(clause: Clause, concepts: Sequence[Concept], weights: dict[str, float]) -> float:

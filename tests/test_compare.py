@@ -160,6 +160,15 @@ def test_a_framed_question_compares_the_same_clauses_as_its_bare_topic(retriever
     assert not mentions("各县区教育局要成立领导小组", Concept("芯片", ("芯片",)))
 
 
+def test_words_no_document_uses_do_not_narrow_the_topic(retriever):
+    def shown(topic):
+        return [[c.clause_id for c in row.clauses] for row in compare(topic, retriever).rows]
+
+    assert shown("资源共享平台这一块,几个文件各提了啥?") == shown("资源共享平台")  # 一块, 各提: no clause uses them
+    assert shown("高校参与这事儿,哪些文件提到了?") == shown("高校参与")
+    assert not any(row.covered for row in compare("量子芯片散热这一块", retriever).rows), "a foreign topic stays 未涉及"
+
+
 def test_exports(exchange, tmp_path):
     data = comparison_csv(exchange)
     assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM so Excel reads Chinese"

@@ -33,7 +33,7 @@ from assistant.evidence import province_fallback
 from assistant.types import ComparedClause, Comparison, ComparisonRow
 from errors import BadQuery
 from ingest.types import Clause, Document
-from policytext.asks import QUANTITY_NOUNS, kinds_named
+from policytext.asks import QUANTITY_NOUNS, is_framing, kinds_named, provisions
 from policytext.lexicon import glossary, parts_of
 from policytext.places import region_forms
 from policytext.question import core_topic, topic_head, topic_tokens
@@ -55,6 +55,7 @@ COVERAGE_WEIGHT = 0.7  # relevance = 0.7 × coverage + 0.3 × relative search sc
 MAX_PER_DOC = 3
 _COORDINATION = re.compile(r"^(?:和|与|及|以及|或|或者|、|跟|同|和其他)$")
 _PHRASE_END = re.compile(r"$|[的、，,。?？;；和与及或跟同等这那上里中在方面分各有]")
+_INTRODUCES_PROVISIONS = re.compile(r"如下|以下|现将|现就|特制定|制定本")  # a preamble: what follows provides
 QUANTITY_BONUS = 0.3  # a topic naming a quantity (节数, 比例, 数额): a clause stating one ranks first in its row
 HEAD_WEIGHT = 2.0  # weight of the head's concepts in an 'A的B' topic, relative to the modifier's
 
@@ -286,7 +287,7 @@ def _scored_clauses(
     for h in hits:
         cov = coverage(h.clause, concepts, weights)
         names_head = not head or _head_share(h.clause, head, weights) >= HEAD_SHARE
-        if cov > 0 and names_head and _text_mentions_any(h.clause, concepts):
+        if cov > 0 and names_head and _text_mentions_any(h.clause, concepts) and not _framing_only(h.clause, concepts):
             relevance = COVERAGE_WEIGHT * cov + (1 - COVERAGE_WEIGHT) * h.score / top
             if _listed_only(h.clause, concepts):
                 relevance *= LISTED_ONLY_WEIGHT
@@ -319,6 +320,12 @@ def _listed_only(clause: Clause, concepts: Sequence[Concept]) -> bool:
     """Every sentence naming the topic names it only inside an enumeration of short items (A、B、C)."""
     naming = [s for s in re.split(r"[。；;]", normalize_for_match(clause.text).lower()) if _names_any(s, concepts)]
     return bool(naming) and all(_in_enumeration(s, concepts) for s in naming)
+
+
+def _framing_only(clause: Clause, concepts: Sequence[Concept]) -> bool:
+    """Every sentence naming the topic is a preamble (为进一步落实…考核工作要求,现将…安排如下): no provision."""
+    naming = [s for s in provisions(normalize_for_match(clause.text).lower()) if _names_any(s, concepts)]
+    return bool(naming) and all(is_framing(s) and _INTRODUCES_PROVISIONS.search(s) for s in naming)
 
 
 def _in_enumeration(sentence: str, concepts: Sequence[Concept]) -> bool:

@@ -17,6 +17,7 @@ from conftest import cli_env
 from assistant.compare import Concept, compare, mentions, topic_concepts
 from assistant.export import comparison_csv, comparison_docx, comparison_markdown, write_bytes
 from errors import BadQuery, OutputError
+from ingest.types import Clause
 from retrieval.types import SearchFilters
 from settings import REPO_ROOT
 
@@ -167,6 +168,20 @@ def test_words_no_document_uses_do_not_narrow_the_topic(retriever):
     assert shown("资源共享平台这一块,几个文件各提了啥?") == shown("资源共享平台")  # 一块, 各提: no clause uses them
     assert shown("高校参与这事儿,哪些文件提到了?") == shown("高校参与")
     assert not any(row.covered for row in compare("量子芯片散热这一块", retriever).rows), "a foreign topic stays 未涉及"
+
+
+def test_a_preamble_naming_the_topic_is_no_provision(retriever):
+    from assistant.compare import _framing_only
+
+    rows = {r.doc_id: r for r in compare("督导检查", retriever).rows}
+    huludao = next(r for r in rows.values() if Path(r.source).name.startswith("001"))
+    assert not huludao.covered, [c.text[:40] for c in huludao.clauses]  # only its preamble names 考核
+    assert sum(r.covered for r in rows.values()) == 4
+    exam = topic_concepts("考核")
+    preamble = Clause("c1", "d1", (), "为落实省里考核工作要求,现将有关安排通知如下:", 0, 0, 0)
+    assert _framing_only(preamble, exam)
+    exhortation = Clause("c2", "d1", (), "各县要高度重视考核工作,每年考核一次。", 0, 0, 1)
+    assert not _framing_only(exhortation, exam), "an exhortation still provides"
 
 
 def test_exports(exchange, tmp_path):

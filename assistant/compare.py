@@ -33,10 +33,10 @@ from assistant.evidence import province_fallback
 from assistant.types import ComparedClause, Comparison, ComparisonRow
 from errors import BadQuery
 from ingest.types import Clause, Document
-from policytext.asks import QUANTITY_NOUNS, is_framing, kinds_named, provisions
+from policytext.asks import QUANTITY_NOUNS, enumerates, is_framing, kinds_named, provisions
 from policytext.lexicon import glossary, parts_of
 from policytext.places import region_forms
-from policytext.question import core_topic, topic_head, topic_tokens
+from policytext.question import KINDS_QUESTION, LIST_QUESTION, core_topic, topic_head, topic_tokens
 from policytext.sentences import normalize_for_match
 from retrieval.query import doc_ids_for_regions, library_regions
 from retrieval.search import matches_filters
@@ -57,6 +57,7 @@ _COORDINATION = re.compile(r"^(?:和|与|及|以及|或|或者|、|跟|同|和�
 _PHRASE_END = re.compile(r"$|[的、，,。?？;；和与及或跟同等这那上里中在方面分各有]")
 _INTRODUCES_PROVISIONS = re.compile(r"如下|以下|现将|现就|特制定|制定本")  # a preamble: what follows provides
 QUANTITY_BONUS = 0.3  # a topic naming a quantity (节数, 比例, 数额): a clause stating one ranks first in its row
+# (and a topic asking which kinds there are, 哪些模式: a clause listing them)
 HEAD_WEIGHT = 2.0  # weight of the head's concepts in an 'A的B' topic, relative to the modifier's
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ def compare(topic: str, retriever, filters: SearchFilters | None = None, per_doc
     head = [c for c in concepts if c.name in head_text]
     search = _DocumentSearch(retriever, query)
     stated = kinds_named(query)
-    scored = {doc.doc_id: _scored_clauses(doc, concepts, weights, head, search, stated) for doc in docs}
+    listing = bool(KINDS_QUESTION.search(topic) or LIST_QUESTION.search(topic))
+    scored = {doc.doc_id: _scored_clauses(doc, concepts, weights, head, search, stated, listing) for doc in docs}
     best = max((cov for clauses in scored.values() for _, cov, _ in clauses), default=0.0)
     floor = max(MIN_COVERAGE, RELATIVE_COVERAGE * best)
     rows = [ComparisonRow(doc, tuple(_kept(scored[doc.doc_id], floor, per_doc))) for doc in docs]
@@ -270,6 +272,7 @@ def _scored_clauses(
     head: Sequence[Concept],
     search: _DocumentSearch,
     stated: Sequence = (),
+    kinds_asked: bool = False,
 ) -> list[tuple[float, float, object]]:
     """A document's clauses that name the topic, as (relevance, coverage, hit), best first.
 
@@ -292,6 +295,8 @@ def _scored_clauses(
             if _listed_only(h.clause, concepts):
                 relevance *= LISTED_ONLY_WEIGHT
             if any(kind.states(h.clause.text) for kind in stated):  # 比例 asked: the clause with the share
+                relevance += QUANTITY_BONUS
+            elif kinds_asked and _enumerates_any(h.clause, concepts):  # 哪些模式: the clause listing them
                 relevance += QUANTITY_BONUS
             scored.append((relevance, cov if not _names_head(h.clause, head) else 1.0, h))
     scored.sort(key=lambda item: (-item[0], item[2].rank))
@@ -322,6 +327,11 @@ def _listed_only(clause: Clause, concepts: Sequence[Concept]) -> bool:
     return bool(naming) and all(_in_enumeration(s, concepts) for s in naming)
 
 
+def _enumerates_any(clause: Clause, concepts: Sequence[Concept]) -> bool:
+    """Some sentence lists kinds of a concept (A、B、C等多种办学模式)."""
+    return any(enumerates(form, s) for s in provisions(clause.text) for c in concepts for form in c.forms)
+
+
 def _framing_only(clause: Clause, concepts: Sequence[Concept]) -> bool:
     """Every sentence naming the topic is a preamble (为进一步落实…考核工作要求,现将…安排如下): no provision."""
     naming = [s for s in provisions(normalize_for_match(clause.text).lower()) if _names_any(s, concepts)]
@@ -329,10 +339,17 @@ def _framing_only(clause: Clause, concepts: Sequence[Concept]) -> bool:
 
 
 def _in_enumeration(sentence: str, concepts: Sequence[Concept]) -> bool:
-    items = [i for part in re.split(r"[,，:：]", sentence) for i in [part.split("、")] if len(i) >= ENUMERATION_ITEMS]
+    """Every mention of the topic is an item of a list; …、对口帮扶等多种办学模式: the words after 等 head it."""
+    parts = re.split(r"[,，:：]", sentence)
+    items = [_before_etc(i) for part in parts for i in [part.split("、")] if len(i) >= ENUMERATION_ITEMS]
     listed = [x for group in items if all(len(x) <= SHORT_ITEM_CHARS for x in group[1:-1]) for x in group]
     rest = re.sub("|".join(map(re.escape, listed)) or "$^", "", sentence) if listed else sentence
     return bool(listed) and not _names_any(rest, concepts)
+
+
+def _before_etc(items: list[str]) -> list[str]:
+    """A list's items, the last one cut at 等 (A、B等多种模式: 多种模式 is what the list is of, not an item)."""
+    return [*items[:-1], items[-1].split("等", 1)[0]] if items else items
 
 
 def _names_any(text: str, concepts: Sequence[Concept]) -> bool:

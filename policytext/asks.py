@@ -454,6 +454,19 @@ def explains(term: str, sentence: str) -> bool:
     return False
 
 
+_LIST_BEFORE = re.compile(r"(?:[^、,，。;；]{1,16}、){2,}[^、,，。;；]{1,16}等[^,，。;；]{0,6}$")
+_LIST_AFTER = re.compile(r"^[^,，。;；]{0,8}?(?:包括|主要有|有|分为|[：:])(?:[^、,，。;；]{1,16}、){2,}")
+
+
+def enumerates(term: str, sentence: str) -> bool:
+    """The sentence lists kinds of the term: A、B、C等多种办学模式, or 办学形式包括A、B、C."""
+    text = _match_form(sentence)
+    for match in re.finditer(re.escape(_match_form(term)), text):
+        if _LIST_BEFORE.search(text[: match.start()]) or _LIST_AFTER.match(text[match.end():]):
+            return True
+    return False
+
+
 def _contents_of(question: str) -> AnswerKind | None:
     """For a question on what a quoted term means or holds: the kind stated by a sentence explaining it."""
     terms = quoted_terms(question)

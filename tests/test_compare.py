@@ -184,6 +184,11 @@ def test_a_preamble_naming_the_topic_is_no_provision(retriever):
     assert not _framing_only(exhortation, exam), "an exhortation still provides"
 
 
+def test_asked_which_kinds_there_are_the_clause_listing_them_leads_its_row(retriever):
+    shanxi = _row(compare("各地推行了哪些办学模式?", retriever), "000")
+    assert "教育联盟、集团化办学、学区制管理、对口帮扶" in shanxi.clauses[0].text, shanxi.clauses[0].text[:40]
+
+
 def test_exports(exchange, tmp_path):
     data = comparison_csv(exchange)
     assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM so Excel reads Chinese"

@@ -789,3 +789,16 @@ def test_what_a_more_question_says_it_was_given():
     assert besides_named("除了覆盖率,还有别的指标吗?") == "覆盖率"
     assert besides_named("除了经费以外还有什么保障?") == "经费"
     assert besides_named("还有别的指标吗?") == ""
+
+
+@pytest.mark.parametrize(
+    ("term", "sentence", "listed"),
+    [("办学模式", "大力推行联盟、集团、学区、帮扶等多种办学模式改革", True),
+     ("办学形式", "集团的办学形式包括委托管理、多法人组合、单一法人等", True),
+     ("办学模式", "推进办学模式改革,提高质量", False),
+     ("办学模式", "办学模式改革要与均衡发展、就近入学、教师管理统筹推进", False)],
+)  # fmt: skip
+def test_a_sentence_lists_kinds_of_a_term(term, sentence, listed):
+    from policytext.asks import enumerates
+
+    assert enumerates(term, sentence) is listed

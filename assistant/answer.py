@@ -305,9 +305,22 @@ def _ranked_sentences(analysis: QueryAnalysis, hits: list[Hit]) -> list[_Sentenc
             text = strip_number(raw.strip().replace("\n", ""))
             if len(text) < MIN_SENTENCE_CHARS or _is_heading_label(text, hit):
                 continue
-            overlap = sum(weight for term, weight in weights.items() if term in text)
+            overlap = _kind_stated(analysis, text) if _kind_only(analysis) else _overlap(weights, text)
             out.append(_Sentence(text, hit, overlap * _fit(analysis, text, hit) * (hit.score / top) ** 2))
     return sorted(out, key=lambda s: -s.score)
+
+
+def _overlap(weights: dict[str, float], text: str) -> float:
+    return sum(weight for term, weight in weights.items() if term in text)
+
+
+def _kind_only(analysis: QueryAnalysis) -> bool:
+    """All the question's words ask for a kind of fact (巴州的时间表呢?): no topic word to match."""
+    return not analysis.topic_terms and bool(analysis.strict_kinds) and not analysis.asked_terms
+
+
+def _kind_stated(analysis: QueryAnalysis, text: str) -> float:
+    return float(any(k.states(text) for k in analysis.strict_kinds))
 
 
 def _term_weights(analysis: QueryAnalysis) -> dict[str, float]:

@@ -220,8 +220,8 @@ def province_fallback(analysis: QueryAnalysis, library_regions: list[str]) -> st
 def term_coverage(analysis: QueryAnalysis, hits: list[Hit]) -> float:
     """Share of the question's content terms the clauses name (see ``names_term``)."""
     terms = analysis.content_terms
-    if not terms:
-        return 1.0
+    if not terms or (not analysis.topic_terms and analysis.strict_kinds):
+        return 1.0  # 山西的进度呢?: only what is asked for (a schedule), in a region's documents
     text = normalize_for_match(" ".join(h.clause.heading + h.clause.text + h.document.meta.title for h in hits))
     return sum(1 for term in terms if names_term(text, term)) / len(terms)
 

@@ -45,6 +45,8 @@ _SHARE = (
     r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百]+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+|"
     r"半数|一半|全覆盖"
 )
+_YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年)")
+_REACHED = re.compile(r"\d+(?:\.\d+)?\s*%|覆盖|全部|所有|全面")
 # A year or month that is written out (2014年--月--日 is a blank left in a draft, no date).
 _DATE = re.compile(
     r"(?:19|20)\d{2}\s*年(?![-－—_×xX\s]{2})|\d{1,2}\s*月(?:底|末|份|\d)|[一二三四五六七八九十]+月|"
@@ -253,6 +255,13 @@ ANSWER_KINDS = (
         _pattern(DURATION),
         "时长或期限",
         quantity=True,
+    ),
+    AnswerKind(
+        "schedule",
+        re.compile(r"时间表|时间安排|进度(?:安排|计划)?|(?:工作|实施)步骤|分几年|分几步|几个阶段|分阶段|分步|路线图|时间节点"),
+        # the years of a rollout, or a year with what is reached by then (2017年,各市80%以上的县推行改革)
+        lambda s: len(set(_YEAR.findall(s))) >= 2 or bool(_YEAR.search(s) and _REACHED.search(s)),
+        "分年度的进度安排",
     ),
     AnswerKind(
         "date",
@@ -491,6 +500,8 @@ def _shadowed_kinds(question: str, asked: set[str]) -> set[str]:
     shadowed = set()
     if "frequency" in asked:
         shadowed |= {"duration", "count"}
+    if "schedule" in asked:  # 时间表呢? asks for the years of a rollout, not one date
+        shadowed.add("date")
     if _MONEY_STANDARD.search(question):
         shadowed.add("criteria")
     return shadowed

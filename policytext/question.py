@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from policytext.asks import (
     BASIS_QUESTION,
     DURATION,
+    KINDS,
     AnswerKind,
     asked_action,
     asked_event,
@@ -51,6 +52,7 @@ SHARE = r"\d+(?:\.\d+)?\s*%|百分之[一二三四五六七八九十百]+"  # ho
 _PERIOD = re.compile(DURATION)  # a period a question may be framed by: 三年, 两个学期
 _ASKED_TIME = re.compile(r"哪一?年|哪个月|几月|什么时候|何时|截止|期限|时间表|时间节点")
 TIME = r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月|年底"  # how a year or a month is written
+SCHEDULE = r"((?:19|20)\d{2})\s*年[^。]{0,120}?(?!\1)(?:19|20)\d{2}\s*年"  # two years in one sentence
 _ISSUING = r"(?:发布|印发|出台|颁布|签发|发文|成文|下发|制定|公布|发表)"
 _WHEN = r"(?:日期|时间|哪天|哪一天|何时|什么时候|哪年|哪一年|几月|哪个月|年份)"
 # Facts about the document itself that a question can ask for, and how a front-matter line states each.
@@ -242,6 +244,8 @@ def answer_patterns(question: str, facts: tuple[str, ...] = ()) -> tuple[str, ..
         patterns.append(SHARE)
     if _ASKED_TIME.search(question) and not facts:
         patterns.append(TIME)
+    if KINDS["schedule"].asked.search(question):  # 时间表, 进度: a clause giving years of a rollout
+        patterns.append(SCHEDULE)
     return tuple(patterns)
 
 

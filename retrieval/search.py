@@ -38,6 +38,7 @@ FACT_BOOST = 1.0  # a front-matter line holding the very fact asked for (a date,
 # A candidate shaped like the answer asked for: the number of a 'how many' question (几所新优质学校 ->
 # 4所新优质学校), a percentage for a share, a year or month for 'when', an enumeration (…、…、…、…) for 哪些.
 ANSWER_SHAPE_BOOST = 0.3
+SHAPE_ONLY_FACTOR = 3.0  # that boost, for a question whose words all ask for a kind of fact
 LIST_MIN_SEPARATORS = 3  # 、 in a clause that enumerates (a clause may hold one or two in passing)
 log = logging.getLogger(__name__)
 _HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
@@ -172,11 +173,13 @@ class Retriever:
         shapes = [re.compile(p) for p in analysis.answer_patterns]
         if not shapes and not analysis.asks_for_list:
             return
+        # 巴州的时间表呢?: with no word of a topic, the answer's shape is all there is to go by
+        boost = ANSWER_SHAPE_BOOST * (SHAPE_ONLY_FACTOR if shapes and not analysis.topic_terms else 1.0)
         for cid in fused:
             text = self._clauses[cid][0].text
             listed = analysis.asks_for_list and text.count("、") >= LIST_MIN_SEPARATORS
             if listed or any(p.search(text) for p in shapes):
-                fused[cid] += ANSWER_SHAPE_BOOST
+                fused[cid] += boost
 
     def _boost_document_facts(self, fused: dict[str, float], facts: tuple[str, ...]) -> None:
         """Put the front-matter line stating the fact asked for (its 文号, its date …) first in its document.

@@ -802,3 +802,12 @@ def test_a_sentence_lists_kinds_of_a_term(term, sentence, listed):
     from policytext.asks import enumerates
 
     assert enumerates(term, sentence) is listed
+
+
+def test_a_schedule_is_the_years_of_a_rollout():
+    (schedule,) = kinds_asked("那边的时间表怎么定的?")
+    assert schedule.name == "schedule" and [k.name for k in kinds_asked("改革进度呢?")] == ["schedule"]
+    assert schedule.states("2019年试点,2021年推开")
+    assert schedule.states("2020年,全市60%以上的学校参加集团化办学")
+    assert not schedule.states("2014年3月11日") and not schedule.states("每学期开展一次研讨")
+    assert [k.name for k in kinds_asked("方案什么时候报?")] == ["date"]

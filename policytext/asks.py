@@ -225,7 +225,8 @@ ANSWER_KINDS = (
     AnswerKind(
         "count",
         re.compile(
-            r"(?<![哪那这好])(?:几|多少)(?:个(?!方面)|所|名(?![师校])|人|项|条|位|批|家|次|节|门)|至少(?:要|得|需要)?(?:有)?几|"
+            # 多少名师 counts 名师 (famous teachers) or teachers by 名: a count either way
+            r"(?<![哪那这好])(?:几|多少)(?:个(?!方面)|所|名|人|项|条|位|批|家|次|节|门)|至少(?:要|得|需要)?(?:有)?几|"
             r"多少(?:县|区|市|乡镇|学校)"
         ),
         _pattern(rf"{_COUNT_NUMERAL}[{_MEASURES}人]"),

@@ -811,3 +811,8 @@ def test_a_schedule_is_the_years_of_a_rollout():
     assert schedule.states("2020年,全市60%以上的学校参加集团化办学")
     assert not schedule.states("2014年3月11日") and not schedule.states("每学期开展一次研讨")
     assert [k.name for k in kinds_asked("方案什么时候报?")] == ["date"]
+
+
+def test_how_many_famous_teachers_is_a_count():
+    (count,) = kinds_asked("区里每年能引进多少名师?")
+    assert count.name == "count" and count.states("每年引入3名省级骨干教师") and not count.states("引入名师资源")

@@ -34,7 +34,7 @@ _MEASURES = "个所项次名类种条位批家节门"
 _ASKED_COUNT = re.compile(rf"(?<![哪那这好])(?:几|多少)([{_MEASURES}])\s*[\u4e00-\u9fff]")
 _LESSONS = "节"  # 几节课: lessons, whatever words follow
 _SELF_SAYING_MEASURES = "所" + _LESSONS  # the measure alone says what is counted (schools, institutions; lessons)
-_ASKED_COUNT_AT = re.compile(rf"(?<![哪那这好])(?:几|多少)([{_MEASURES}人])")
+_ASKED_COUNT_AT = re.compile(rf"(?<![哪那这好])(?:几|多少)((?!名[师校])[{_MEASURES}人])")  # 名师: no measure
 # A one-character unit counted (几个区, 多少个县): policy text counts it without the measure (4区先行试点).
 _ASKED_UNIT = re.compile(r"(?<![哪那这好])(?:几|多少)(个)?([区县市省州乡镇村校])(?![长委级属])")  # not 几个区长
 # A duration: a small number of years, months … (2018年 is a year, not a duration; 九年一贯制, 三年级 are none).
@@ -215,7 +215,7 @@ ANSWER_KINDS = (
         "amount",
         re.compile(
             rf"多少(?:万?元|钱)|金额|(?:发|给|补|奖|拨|出|配套)多少|{_MONEY}.{{0,6}}(?:多少|几)|(?:多少|几).{{0,6}}{_MONEY}|"
-            r"(?:发放|补助|补贴|奖励)标准|每[月年人].{0,4}多少|"
+            r"(?:发放|补助|补贴|奖励)标准|每[月年人].{0,4}多少(?![名个所人位项次节家门条批])|"  # 每年引进多少名: count
             rf"{_MONEY}[^,，?？]{{0,8}}(?:什么|啥|多少)标准|(?:什么|啥|多少)标准[^,，?？]{{0,8}}{_MONEY}"
         ),
         _pattern(_NUMBER + r"(?:万?元|块)"),

@@ -421,7 +421,7 @@ def test_a_reason_is_stated_by_a_purpose_or_by_framing():
     [
         ("amount", ["每月补贴多少钱", "发放标准是什么", "给多少万元", "每月发多少绩效工资", "一年资助多少"], ["补贴由谁发", "经费怎么保障"],
          "每人每月500元", "给予适当补贴"),
-        ("count", ["要派几名教师", "至少要有几所成员学校", "一共几个集团"], ["有多少名师工作室", "从哪几个方面考核", "几年级"],
+        ("count", ["要派几名教师", "至少要有几所成员学校", "一共几个集团", "有多少名师工作室"], ["从哪几个方面考核", "几年级"],
          "选派3名骨干教师", "选派骨干教师"),
         ("share", ["覆盖率要提高到什么比例", "满意度要达到多少", "占比多少"], ["覆盖哪些学校", "怎么提高满意度"],
          "覆盖60%以上的学校", "逐步扩大覆盖面"),
@@ -816,3 +816,5 @@ def test_a_schedule_is_the_years_of_a_rollout():
 def test_how_many_famous_teachers_is_a_count():
     (count,) = kinds_asked("区里每年能引进多少名师?")
     assert count.name == "count" and count.states("每年引入3名省级骨干教师") and not count.states("引入名师资源")
+    (studios,) = kinds_asked("全区有多少名师工作室?")
+    assert studios.states("建成10个名师工作室"), "名 of 名师 is no measure"

@@ -9,11 +9,11 @@ from dataclasses import dataclass, replace
 from assistant.evidence import Verdict, judge, names_term, province_fallback, term_coverage
 from assistant.followup import Resolved, resolve
 from assistant.types import Answer, Citation, Turn
-from policytext.asks import KINDS, is_framing, provisions
+from policytext.asks import KINDS, enumerates, is_framing, provisions
 from policytext.dates import chinese_date
 from policytext.lexicon import tokenize
 from policytext.numbering import is_outline_level, numbering_level, strip_number
-from policytext.question import QueryAnalysis
+from policytext.question import QueryAnalysis, listed_noun
 from retrieval.search import Retriever
 from retrieval.types import Hit, SearchFilters
 from settings import Settings
@@ -340,6 +340,8 @@ def _fit(analysis: QueryAnalysis, text: str, hit: Hit) -> float:
     For a definition, a clause whose own heading names a word of the question (（三）单一法人式) defines it.
     """
     fit = LIST_FIT if analysis.asks_for_list and text.count("、") >= 2 else 1.0
+    if analysis.asks_for_list and (noun := listed_noun(analysis.text)) and enumerates(noun, text):
+        fit *= KIND_FIT  # 哪几种办学模式: the sentence listing them (…等多种办学模式)
     if any(k.name == "definition" for k in analysis.kinds) and _headed_by_question_word(hit, analysis):
         fit *= KIND_FIT
     if analysis.asked_terms and not any(t in text for t in analysis.asked_terms):
@@ -396,6 +398,8 @@ def _lead(sentences: list[_Sentence], top_hit: Hit | None, analysis: QueryAnalys
     own = next((s for s in sentences if top_hit and s.hit.clause.clause_id == top_hit.clause.clause_id), None)
     if own is None:
         return sentences[0]
+    if listing := _listing(sentences, analysis, own):
+        return listing  # 有哪几种办学模式? the sentence listing them (…等多种办学模式)
     kinds = analysis.kinds
     framing_asked = analysis.asks_for_purpose or analysis.asks_for_basis
     if kinds and not _answers(own.text, analysis):
@@ -406,6 +410,14 @@ def _lead(sentences: list[_Sentence], top_hit: Hit | None, analysis: QueryAnalys
         return own
     own_clause = [s for s in better if s.hit.clause.clause_id == own.hit.clause.clause_id]
     return (own_clause or better or [own])[0]
+
+
+def _listing(sentences: list[_Sentence], analysis: QueryAnalysis, own: _Sentence) -> _Sentence | None:
+    """For a 哪几种 question whose best clause does not list them: the best sentence that does."""
+    noun = listed_noun(analysis.text) if analysis.asks_for_list else ""
+    if not noun or enumerates(noun, own.text):
+        return None
+    return next((s for s in sentences if enumerates(noun, s.text) and not is_framing(s.text)), None)
 
 
 def _answers(text: str, analysis: QueryAnalysis) -> bool:

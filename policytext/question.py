@@ -40,6 +40,23 @@ INTERROGATIVES = re.compile(
 )
 # The answer is likely an enumeration (…、…、…).
 LIST_QUESTION = re.compile(r"哪些|哪几|什么内容|哪方面|几个方面")
+_LISTED_NOUN = re.compile(
+    r"(?:哪些|哪几)(?:种|类|项|个|所)?([\u4e00-\u9fff]{2,8}?)(?=[的可以要能有呢吗啊了在是]|[^\u4e00-\u9fff]|$)"
+)
+
+
+_COUNT_FILLER = re.compile(r"一共|总共|共有|都有|还有|主要|具体|分别|到底|究竟")
+
+
+def listed_noun(question: str) -> str:
+    """What a 哪些/哪几种 question asks the kinds of (主推哪几种办学模式 -> 办学模式), "" if it names none."""
+    match = _LISTED_NOUN.search(question)
+    if match:
+        return match.group(1)
+    # 办学模式一共有哪几种?: the word before it
+    before = re.split(r"[,，;；]", re.split(r"哪些|哪几", question, maxsplit=1)[0])[-1]
+    words = [w for w in tokenize(before) if len(w) >= 2 and not _COUNT_FILLER.fullmatch(w)]
+    return words[-1] if words and "哪" in question[len(before):] else ""
 # Asks for the kinds or ways there are: the sibling items of the best clause answer it.
 KINDS_QUESTION = re.compile(r"哪几|几种|几类|几项|几个方面|哪些(?:种类|类型|形式|模式|方式|行动|途径|渠道)")
 # Asks about the document itself (its 文号, title, issuer …): its front matter may answer.

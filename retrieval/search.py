@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from errors import BadQuery, IndexMismatch, IndexMissing
+from policytext.asks import enumerates
 from policytext.lexicon import tokenize
 from policytext.places import region_named
-from policytext.question import DOCUMENT_FACT_ANSWERS, QueryAnalysis, strip_framing
+from policytext.question import DOCUMENT_FACT_ANSWERS, QueryAnalysis, listed_noun, strip_framing
 from retrieval.embed import make_embedder
 from retrieval.index import bm25_path, build_lexical, lexical_revision, record_ids
 from retrieval.lexical import LexicalIndex
@@ -175,11 +176,14 @@ class Retriever:
             return
         # 巴州的时间表呢?: with no word of a topic, the answer's shape is all there is to go by
         boost = ANSWER_SHAPE_BOOST * (SHAPE_ONLY_FACTOR if shapes and not analysis.topic_terms else 1.0)
+        noun = listed_noun(analysis.text) if analysis.asks_for_list else ""
         for cid in fused:
             text = self._clauses[cid][0].text
             listed = analysis.asks_for_list and text.count("、") >= LIST_MIN_SEPARATORS
             if listed or any(p.search(text) for p in shapes):
                 fused[cid] += boost
+            if listed and noun and enumerates(noun, text):
+                fused[cid] += ANSWER_SHAPE_BOOST  # 哪几种办学模式: the list of them (…等多种办学模式)
 
     def _boost_document_facts(self, fused: dict[str, float], facts: tuple[str, ...]) -> None:
         """Put the front-matter line stating the fact asked for (its 文号, its date …) first in its document.

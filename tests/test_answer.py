@@ -200,6 +200,11 @@ def test_a_question_about_the_document_is_answered_with_the_fact(retriever, ques
         assert value in answer.citations[0].text, "cited to the line that states it"
 
 
+def test_asked_which_kinds_there_are_the_sentence_listing_them_leads(retriever):
+    answer = ask("山西的文件里,推行的办学模式有哪几种?", retriever)
+    assert lead(answer).find("教育联盟、集团化办学、学区制管理、对口帮扶") >= 0, answer.answer[:120]
+
+
 def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(retriever):
     asked_for_purpose = ask("山西推行集团化办学能起到什么作用?", retriever)
     assert "实现优质教育资源的放大和增值" in asked_for_purpose.answer, asked_for_purpose.answer

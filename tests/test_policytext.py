@@ -818,3 +818,14 @@ def test_how_many_famous_teachers_is_a_count():
     assert count.name == "count" and count.states("每年引入3名省级骨干教师") and not count.states("引入名师资源")
     (studios,) = kinds_asked("全区有多少名师工作室?")
     assert studios.states("建成10个名师工作室"), "名 of 名师 is no measure"
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [("省里主推哪几种办学模式?", "办学模式"), ("集团可以选哪些办学形式呢?", "办学形式"),
+     ("主推的办学模式一共有哪几种?", "办学模式"), ("哪些学校可以参加?", "学校"), ("要报给谁?", "")],
+)  # fmt: skip
+def test_what_a_which_ones_question_asks_the_kinds_of(question, noun):
+    from policytext.question import listed_noun
+
+    assert listed_noun(question) == noun

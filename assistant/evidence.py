@@ -218,12 +218,19 @@ def province_fallback(analysis: QueryAnalysis, library_regions: list[str]) -> st
 
 
 def term_coverage(analysis: QueryAnalysis, hits: list[Hit]) -> float:
-    """Share of the question's content terms the clauses name (see ``names_term``)."""
-    terms = analysis.content_terms
-    if not terms or (not analysis.topic_terms and analysis.strict_kinds):
-        return 1.0  # 山西的进度呢?: only what is asked for (a schedule), in a region's documents
+    """Share of the question's content terms the clauses name (see ``names_term``).
+
+    Or of its topic terms, when that is more: the words asking for a kind (比例 of 多大比例) need not be
+    found, as 80%以上 states a share; but 问责 may be both (有问责的说法吗?).
+    """
     text = normalize_for_match(" ".join(h.clause.heading + h.clause.text + h.document.meta.title for h in hits))
-    return sum(1 for term in terms if names_term(text, term)) / len(terms)
+    if not analysis.topic_terms and analysis.strict_kinds:
+        return 1.0  # 山西的进度呢?: only what is asked for (a schedule), in a region's documents
+    return max(_share_named(text, analysis.content_terms), _share_named(text, analysis.topic_terms))
+
+
+def _share_named(text: str, terms: list[str]) -> float:
+    return sum(1 for term in terms if names_term(text, term)) / len(terms) if terms else 1.0
 
 
 def names_term(text: str, term: str) -> bool:

@@ -231,6 +231,7 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         ("开封小学异地新建的校舍,哪一年可以投入使用?", "not_stated"),  # a year for its approval, none for its use
         ("英俊镇那所九年一贯制学校哪年投入使用?", "answered"),  # 2015年完成建设并投入使用
         ("巴州这边的进度安排是怎样的?", "answered"),  # 到2015年22%的县(2个)、2018年78%…
+        ("山西2017年要求多大比例的县区推开改革?", "answered"),  # 80%以上: 比例 is what is asked, not looked for
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):

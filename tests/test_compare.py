@@ -189,6 +189,13 @@ def test_asked_which_kinds_there_are_the_clause_listing_them_leads_its_row(retri
     assert "教育联盟、集团化办学、学区制管理、对口帮扶" in shanxi.clauses[0].text, shanxi.clauses[0].text[:40]
 
 
+def test_exchange_and_flow_are_one_concept(retriever):
+    shanxi = _row(compare("干部教师的交流流动", retriever), "000")
+    assert shanxi.covered and "教师相互交流" in shanxi.clauses[0].text, "交流 states what 流动 asks"
+    assert [c.name for c in topic_concepts("教师流动")] == ["教师流动"]
+    assert "交流" in next(c for c in topic_concepts("干部的流动") if c.name == "流动").forms
+
+
 def test_exports(exchange, tmp_path):
     data = comparison_csv(exchange)
     assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM so Excel reads Chinese"

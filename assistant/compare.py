@@ -29,7 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.evidence import province_fallback
+from assistant.evidence import per_library, province_fallback
 from assistant.types import ComparedClause, Comparison, ComparisonRow
 from errors import BadQuery
 from ingest.types import Clause, Document
@@ -177,25 +177,12 @@ def concept_weights(concepts: Sequence[Concept], library, head: str = "") -> dic
 
 def _clause_frequencies(concepts: Sequence[Concept], library) -> dict[str, int]:
     """Concept name -> how many clauses of the library mention it (counted once per library and concept)."""
-    texts = _library_clause_texts(library)
+    texts = per_library(library, "compare", lambda: tuple(_clause_text(c) for c in library.clauses()))
+    counts = per_library(library, "compare frequencies", dict)
     for concept in concepts:
-        if concept not in _FREQUENCIES:
-            _FREQUENCIES[concept] = sum(1 for t in texts if mentions(t, concept))
-    return {c.name: _FREQUENCIES[c] for c in concepts}
-
-
-_TEXTS: dict[tuple, tuple[str, ...]] = {}  # the current library's clause texts (one entry)
-_FREQUENCIES: dict[Concept, int] = {}  # how many of those texts mention a concept
-
-
-def _library_clause_texts(library) -> tuple[str, ...]:
-    """Every clause's heading and text, normalized; kept while the library is unchanged."""
-    key = tuple(sorted((d.doc_id, d.content_hash) for d in library.documents.values()))
-    if key not in _TEXTS:
-        _TEXTS.clear()
-        _FREQUENCIES.clear()
-        _TEXTS[key] = tuple(_clause_text(c) for c in library.clauses())
-    return _TEXTS[key]
+        if concept not in counts:
+            counts[concept] = sum(1 for t in texts if mentions(t, concept))
+    return {c.name: counts[c] for c in concepts}
 
 
 def coverage(clause: Clause, concepts: Sequence[Concept], weights: dict[str, float]) -> float:

@@ -12,9 +12,10 @@ library: a sentence naming 学校 and 部门 but not 县管校聘 is not on a qu
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 from policytext.asks import AnswerKind, is_framing, provisions
 from policytext.lexicon import MIN_SYNONYM_CHARS, glossary, tokenize
@@ -28,6 +29,7 @@ STATED_TERM_SHARE = 0.5  # share of the question's term weight a stating sentenc
 STATING_CLAUSES = 5  # the best clauses searched for a sentence that states what was asked
 
 ANSWERED, NOT_STATED, REFUSED = "answered", "not_stated", "refused"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -155,12 +157,12 @@ def _topic(analysis: QueryAnalysis, texts: tuple[str, ...]) -> _Topic:
 
 def _document_frequency(term: str, texts: tuple[str, ...]) -> int:
     """How many of the texts name the term; counted once per term while the library's texts are unchanged."""
-    cached = texts is next(iter(_TEXTS.values()), None)
-    if cached and term in _DF:
-        return _DF[term]
+    counts = _DF if _DF and _DF[0] is texts else None
+    if counts and term in counts[1]:
+        return counts[1][term]
     df = sum(1 for text in texts if names_term(text, term))
-    if cached:
-        _DF[term] = df
+    if counts:
+        counts[1][term] = df
     return df
 
 
@@ -187,18 +189,31 @@ def _hit_texts(hits: list[Hit]) -> tuple[str, ...]:
     return tuple(normalize_for_match(h.clause.heading + h.clause.text).lower() for h in hits)
 
 
-_TEXTS: dict[tuple, tuple[str, ...]] = {}  # the current library's clause texts (one entry)
-_DF: dict[str, int] = {}  # document frequency of a term over those texts
+_DF: list = []  # [the library's clause texts, {term: how many of them name it}] while the library is unchanged
 
 
 def library_texts(library) -> tuple[str, ...]:
     """Every clause of the library (heading and text), normalized for matching; kept while the library is unchanged."""
+    texts = per_library(library, "evidence", lambda: tuple(_normalized(c.heading + c.text) for c in library.clauses()))
+    if not _DF or _DF[0] is not texts:
+        _DF[:] = [texts, {}]
+    return texts
+
+
+def _normalized(text: str) -> str:
+    return normalize_for_match(text).lower()
+
+
+_PER_LIBRARY: dict[str, tuple[tuple, object]] = {}  # name -> (the library's documents, the value derived)
+
+
+def per_library(library, name: str, build: Callable[[], T]) -> T:
+    """A value derived from the library, built once and kept while its documents are unchanged."""
     key = tuple(sorted((d.doc_id, d.content_hash) for d in library.documents.values()))
-    if key not in _TEXTS:
-        _TEXTS.clear()
-        _DF.clear()
-        _TEXTS[key] = tuple(normalize_for_match(c.heading + c.text).lower() for c in library.clauses())
-    return _TEXTS[key]
+    held = _PER_LIBRARY.get(name)
+    if held is None or held[0] != key:
+        held = _PER_LIBRARY[name] = (key, build())
+    return held[1]
 
 
 def _unknown_region(analysis: QueryAnalysis, library_regions: list[str]) -> Verdict:

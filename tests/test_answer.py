@@ -350,11 +350,12 @@ def test_term_rarity_is_counted_once_per_library_and_again_after_a_change(retrie
 
     texts = evidence.library_texts(retriever.library)
     topic = evidence._topic(retriever.analyze("学区长学校怎么选?"), texts)
-    assert "学区长" in evidence._DF and evidence._DF["学区长"] == sum(1 for t in texts if evidence.names_term(t, "学区长"))
+    counts = evidence._DF[1]
+    assert "学区长" in counts and counts["学区长"] == sum(1 for t in texts if evidence.names_term(t, "学区长"))
     assert topic.weights == evidence._topic(retriever.analyze("学区长学校怎么选?"), texts).weights
     first = next(iter(retriever.library.documents.values()))
     changed = copy(retriever.library, documents={**retriever.library.documents, first.doc_id: copy(first, content_hash="x")})
-    assert evidence.library_texts(changed) is not texts and "学区长" not in evidence._DF, "a changed library counts anew"
+    assert evidence.library_texts(changed) is not texts and "学区长" not in evidence._DF[1], "a changed library counts anew"
     evidence.library_texts(retriever.library)  # leave the cache on the fixture's library
 
 

@@ -31,12 +31,12 @@ _ANY_NUMERAL = (
     r"(?:\s*[—\-~～〜–至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
 )
 _MEASURES = "个所项次名类种条位批家节门"
-_ASKED_COUNT = re.compile(rf"(?<![哪那这好])(?:几|多少)([{_MEASURES}])\s*[\u4e00-\u9fff]")
+_ASKED_COUNT = re.compile(rf"(?<![哪那这好面边近围])(?:几|多少)([{_MEASURES}])\s*[\u4e00-\u9fff]")
 _LESSONS = "节"  # 几节课: lessons, whatever words follow
 _SELF_SAYING_MEASURES = "所" + _LESSONS  # the measure alone says what is counted (schools, institutions; lessons)
-_ASKED_COUNT_AT = re.compile(rf"(?<![哪那这好])(?:几|多少)((?!名[师校])[{_MEASURES}人])")  # 名师: no measure
+_ASKED_COUNT_AT = re.compile(rf"(?<![哪那这好面边近围])(?:几|多少)((?!名[师校])[{_MEASURES}人])")  # 名师: no measure
 # A one-character unit counted (几个区, 多少个县): policy text counts it without the measure (4区先行试点).
-_ASKED_UNIT = re.compile(r"(?<![哪那这好])(?:几|多少)(个)?([区县市省州乡镇村校])(?![长委级属])")  # not 几个区长
+_ASKED_UNIT = re.compile(r"(?<![哪那这好面边近围])(?:几|多少)(个)?([区县市省州乡镇村校])(?![长委级属])")  # not 几个区长
 # A duration: a small number of years, months … (2018年 is a year, not a duration; 九年一贯制, 三年级 are none).
 DURATION = (
     r"(?<![\d])(?:\d{1,2}|[一二两三四五六七八九十半]+)\s*(?:个)?(?:小时|分钟|天|周|星期|个?月|年(?!一贯|制|级)|学期|学年)"
@@ -226,7 +226,7 @@ ANSWER_KINDS = (
         "count",
         re.compile(
             # 多少名师 counts 名师 (famous teachers) or teachers by 名: a count either way
-            r"(?<![哪那这好])(?:几|多少)(?:个(?!方面)|所|名|人|项|条|位|批|家|次|节|门)|至少(?:要|得|需要)?(?:有)?几|"
+            r"(?<![哪那这好面边近围])(?:几|多少)(?:个(?!方面)|所|名|人|项|条|位|批|家|次|节|门)|至少(?:要|得|需要)?(?:有)?几|"
             r"多少(?:县|区|市|乡镇|学校)"
         ),
         _pattern(rf"{_COUNT_NUMERAL}[{_MEASURES}人]"),
@@ -392,7 +392,8 @@ def kinds_asked(question: str) -> tuple[AnswerKind, ...]:
     """
     yes_no = asks_yes_no(question)
     kinds = []
-    asked = {kind.name for kind in ANSWER_KINDS if kind.asked.search(question)}
+    asking = _asking_part(question)
+    asked = {kind.name for kind in ANSWER_KINDS if kind.asked.search(asking)}
     for kind in ANSWER_KINDS:
         if kind.name not in asked or (yes_no and kind.quantity) or kind.name in _shadowed_kinds(question, asked):
             continue
@@ -400,6 +401,18 @@ def kinds_asked(question: str) -> tuple[AnswerKind, ...]:
         kinds.append(sharpen(question, kind) if sharpen else kind)
     contents = _contents_of(question) if not yes_no and not any(k.strict for k in kinds) else None
     return (*kinds, contents) if contents else tuple(kinds)
+
+
+_CONDITION = re.compile(r"^(?:要是|如果|假如|万一|若是|倘若)")
+_OWN_QUESTION_WORD = re.compile(r"什么|啥|怎么|怎样|如何|哪|谁|吗|么")
+
+
+def _asking_part(question: str) -> str:
+    """The question without a condition before what it asks (要是哪个单位应付了事, …会怎么处理?: any unit)."""
+    parts = [p for p in re.split(r"[,，;；]", question) if p.strip()]
+    if len(parts) < 2 or not _OWN_QUESTION_WORD.search(parts[-1]):
+        return question
+    return "，".join([*(p for p in parts[:-1] if not _CONDITION.match(p.strip())), parts[-1]])
 
 
 # A term the question quotes (“绿色指标”): a thing the documents name, whose content is asked.

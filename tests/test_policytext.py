@@ -829,3 +829,10 @@ def test_what_a_which_ones_question_asks_the_kinds_of(question, noun):
     from policytext.question import listed_noun
 
     assert listed_noun(question) == noun
+
+
+def test_a_condition_or_a_few_is_not_what_is_asked():
+    assert [k.name for k in kinds_asked("要是哪所学校敷衍了事,会怎么处理?")] == ["penalty"], "any school, in a condition"
+    assert [k.name for k in kinds_asked("和周边几所村小一起办,教研上有什么要求?")] == [], "几所 after 周边: a few"
+    assert [k.name for k in kinds_asked("要派几名教师,派到哪里?")] == ["count", "body"]
+    assert [k.name for k in kinds_asked("哪个单位负责?")] == ["body"]

@@ -251,15 +251,16 @@ def _not_given(sentences: list[_Sentence], given: Sequence[str], besides: str) -
     """The sentences not given yet; of a given one, what it says besides what the question says it got.
 
     除了覆盖率,还有别的指标吗? after the sentence 到2017年底…覆盖全市50%…,满意度平均在85%以上…: its parts that do
-    not name 覆盖率 are still to say. Each keeps the sentence's standing.
+    not name 覆盖率 are still to say, first: that is what the question says it wants besides.
     """
     words = [w for w in tokenize(besides) if len(w) >= 2] if besides else []
+    top = max((s.score for s in sentences), default=0.0)
     out = []
     for sentence in sentences:
         if not _already_given(sentence.text, given):
             out.append(sentence)
         elif words and (rest := _parts_without(sentence.text, words)) and not _already_given(rest, given):
-            out.append(replace(sentence, text=rest))
+            out.append(replace(sentence, text=rest, score=max(sentence.score, top)))  # the rest leads
     return sorted(out, key=lambda s: -s.score)
 
 

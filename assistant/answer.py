@@ -41,6 +41,7 @@ class _Sentence:
     text: str
     hit: Hit
     score: float
+    rest: bool = False  # what a given sentence says besides what the question says it got: it leads
 
 
 def ask(
@@ -260,7 +261,7 @@ def _not_given(sentences: list[_Sentence], given: Sequence[str], besides: str) -
         if not _already_given(sentence.text, given):
             out.append(sentence)
         elif words and (rest := _parts_without(sentence.text, words)) and not _already_given(rest, given):
-            out.append(replace(sentence, text=rest, score=max(sentence.score, top)))  # the rest leads
+            out.append(replace(sentence, text=rest, score=max(sentence.score, top), rest=True))
     return sorted(out, key=lambda s: -s.score)
 
 
@@ -373,7 +374,7 @@ def _choose(sentences: list[_Sentence], analysis: QueryAnalysis, top_hit: Hit | 
     comparative = analysis.comparative
     if not sentences:
         return []
-    best = _lead(sentences, top_hit, analysis)
+    best = next((s for s in sentences if s.rest), None) or _lead(sentences, top_hit, analysis)
     chosen, length, docs = [best], len(best.text), {best.hit.document.doc_id}
     for sentence in sentences:
         if sentence is best:

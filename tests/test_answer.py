@@ -276,7 +276,7 @@ def test_besides_what_was_given_the_rest_of_its_sentence_may_answer(retriever):
     assert "覆盖全市50%" in first.answer and "满意度平均在85%以上" in first.answer, "one sentence states both"
     more = ask("除了覆盖面以外,别的硬性要求还有吗?", retriever, history=[Turn(question, first.resolved_question, first)])
     assert "满意度平均在85%以上" in lead(more) and "覆盖全市50%" not in more.answer, more.answer
-    other = ask("除了覆盖面,还有没有别的量化要求?", retriever, history=[Turn(question, first.resolved_question, first)])
+    other = ask("除了覆盖面,还有哪些量化的指标?", retriever, history=[Turn(question, first.resolved_question, first)])
     assert "满意度平均在85%以上" in lead(other), "the rest of the sentence leads, whichever reading answers"
     again = ask("除了这个以外,别的硬性要求还有吗?", retriever, history=[Turn(question, first.resolved_question, first)])
     assert "满意度平均在85%以上" not in again.answer, "这个 is all that was given"

@@ -836,3 +836,9 @@ def test_a_condition_or_a_few_is_not_what_is_asked():
     assert [k.name for k in kinds_asked("和周边几所村小一起办,教研上有什么要求?")] == [], "几所 after 周边: a few"
     assert [k.name for k in kinds_asked("要派几名教师,派到哪里?")] == ["count", "body"]
     assert [k.name for k in kinds_asked("哪个单位负责?")] == ["body"]
+
+
+def test_until_which_day_asks_for_a_day_and_截止_is_part_of_the_asking():
+    (day,) = kinds_asked("截止到几号?")
+    assert day.name == "day" and day.states("于5月10日前报市教育局")
+    assert "截止" not in analyze("材料截止到哪天?").topic_terms

@@ -295,7 +295,7 @@ def _ranked_sentences(analysis: QueryAnalysis, hits: list[Hit]) -> list[_Sentenc
     comparative = analysis.comparative
     if not hits:
         return []
-    weights = _term_weights(analysis)
+    weights, kind_only = _term_weights(analysis), _kind_only(analysis)
     best_of_doc: dict[str, float] = {}
     for hit in hits:
         doc = hit.document.doc_id if comparative else ""
@@ -307,7 +307,7 @@ def _ranked_sentences(analysis: QueryAnalysis, hits: list[Hit]) -> list[_Sentenc
             text = strip_number(raw.strip().replace("\n", ""))
             if len(text) < MIN_SENTENCE_CHARS or _is_heading_label(text, hit):
                 continue
-            overlap = _kind_stated(analysis, text) if _kind_only(analysis) else _overlap(weights, text)
+            overlap = _kind_stated(analysis, text) if kind_only else _overlap(weights, text)
             out.append(_Sentence(text, hit, overlap * _fit(analysis, text, hit) * (hit.score / top) ** 2))
     return sorted(out, key=lambda s: -s.score)
 

@@ -40,23 +40,6 @@ INTERROGATIVES = re.compile(
 )
 # The answer is likely an enumeration (…、…、…).
 LIST_QUESTION = re.compile(r"哪些|哪几|什么内容|哪方面|几个方面")
-_LISTED_NOUN = re.compile(
-    r"(?:哪些|哪几)(?:种|类|项|个|所)?([\u4e00-\u9fff]{2,8}?)(?=[的可以要能有呢吗啊了在是]|[^\u4e00-\u9fff]|$)"
-)
-
-
-_COUNT_FILLER = re.compile(r"一共|总共|共有|都有|还有|主要|具体|分别|到底|究竟")
-
-
-def listed_noun(question: str) -> str:
-    """What a 哪些/哪几种 question asks the kinds of (主推哪几种办学模式 -> 办学模式), "" if it names none."""
-    match = _LISTED_NOUN.search(question)
-    if match:
-        return match.group(1)
-    # 办学模式一共有哪几种?: the word before it
-    before = re.split(r"[,，;；]", re.split(r"哪些|哪几", question, maxsplit=1)[0])[-1]
-    words = [w for w in tokenize(before) if len(w) >= 2 and not _COUNT_FILLER.fullmatch(w)]
-    return words[-1] if words and "哪" in question[len(before):] else ""
 # Asks for the kinds or ways there are: the sibling items of the best clause answer it.
 KINDS_QUESTION = re.compile(r"哪几|几种|几类|几项|几个方面|哪些(?:种类|类型|形式|模式|方式|行动|途径|渠道)")
 # Asks about the document itself (its 文号, title, issuer …): its front matter may answer.
@@ -119,8 +102,27 @@ NAMED_DOCUMENT = re.compile(rf"(?:那|这|该)(?:份|个|篇)?[\u4e00-\u9fff]{{0
 POINTED_DOCUMENT = re.compile(
     rf"(?:那|这|该)(?:份|篇)[\u4e00-\u9fff]{{0,6}}?{_DOCUMENT_NOUN}{_LOCATIVE}?|"
     rf"(?:那|这|该)个[\u4e00-\u9fff]{{0,6}}?{_DOCUMENT_NOUN}(?:里|中|里面|当中)|"
-    rf"(?:政策)?文件{_LOCATIVE}"  # 文件里说的“绿色指标”: the documents, where to look
+    rf"(?:政策)?文件{_LOCATIVE}"  # 文件中提到的“捆绑考核”: the documents, where to look
 )
+
+
+_LISTED_NOUN = re.compile(
+    r"(?:哪些|哪几)(?:种|类|项|个|所)?([\u4e00-\u9fff]{2,8}?)(?=[的可以要能有呢吗啊了在是]|[^\u4e00-\u9fff]|$)"
+)
+
+
+_LIST_FILLER = re.compile(r"一共|总共|共有|都有|还有|主要|具体|分别|到底|究竟")
+
+
+def listed_noun(question: str) -> str:
+    """What a 哪些/哪几种 question asks the kinds of (主推哪几种办学模式 -> 办学模式), "" if it names none."""
+    match = _LISTED_NOUN.search(question)
+    if match:
+        return match.group(1)
+    # 帮扶形式总共有哪几种?: the word before it
+    before = re.split(r"[,，;；]", re.split(r"哪些|哪几", question, maxsplit=1)[0])[-1]
+    words = [w for w in tokenize(before) if len(w) >= 2 and not _LIST_FILLER.fullmatch(w)]
+    return words[-1] if words and "哪" in question[len(before):] else ""
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,10 @@ def judge(analysis: QueryAnalysis, hits: list[Hit], library_regions: list[str], 
     if analysis.document_facts and not analysis.comparative:
         return Verdict(ANSWERED)  # the document's own 文号 / date / issuer: read from its metadata
     stating = hits[:STATING_CLAUSES]
-    topic = _topic(analysis, library_texts(library) if library is not None else _hit_texts(stating))
+    if library is not None:
+        topic = _topic(analysis, library_texts(library), term_counts(library))
+    else:
+        topic = _topic(analysis, _hit_texts(stating))
     strict = analysis.strict_kinds
     missing = [kind for kind in strict if not states_kind(kind, topic, stating)]
     if missing:  # every kind asked must be stated: 会追究谁的责任 asks for a sanction, not just a body
@@ -141,29 +144,24 @@ def decides(analysis: QueryAnalysis, topic: _Topic, hits: list[Hit]) -> bool:
     return any(topic.share_named(_hit_texts([hit])[0], predicate) > 0 for hit in hits)
 
 
-def _topic(analysis: QueryAnalysis, texts: tuple[str, ...]) -> _Topic:
-    """The question's content words some text uses, each weighed by its IDF over those texts."""
+def _topic(analysis: QueryAnalysis, texts: tuple[str, ...], counts: dict[str, int] | None = None) -> _Topic:
+    """The question's content words some text uses, each weighed by its IDF over those texts.
+
+    ``counts``: how many of the texts name each term, kept across questions (see ``term_counts``).
+    """
+    counts = {} if counts is None else counts
     n = len(texts) or 1
     weights = {}
     for term in dict.fromkeys(
         [*analysis.topic_terms, *analysis.asked_terms, *_words_of(analysis.action), *_words_of(analysis.event)]
     ):
-        df = _document_frequency(term, texts)
+        if term not in counts:
+            counts[term] = sum(1 for text in texts if names_term(text, term))
+        df = counts[term]
         if df:
             weights[term] = math.log(1 + n / df)
     asked = tuple(t for t in analysis.asked_terms if t in weights)
     return _Topic(tuple(weights), weights, asked, analysis.action, analysis.event)
-
-
-def _document_frequency(term: str, texts: tuple[str, ...]) -> int:
-    """How many of the texts name the term; counted once per term while the library's texts are unchanged."""
-    counts = _DF if _DF and _DF[0] is texts else None
-    if counts and term in counts[1]:
-        return counts[1][term]
-    df = sum(1 for text in texts if names_term(text, term))
-    if counts:
-        counts[1][term] = df
-    return df
 
 
 def _words_of(text: str) -> list[str]:
@@ -189,15 +187,14 @@ def _hit_texts(hits: list[Hit]) -> tuple[str, ...]:
     return tuple(normalize_for_match(h.clause.heading + h.clause.text).lower() for h in hits)
 
 
-_DF: list = []  # [the library's clause texts, {term: how many of them name it}] while the library is unchanged
-
-
 def library_texts(library) -> tuple[str, ...]:
     """Every clause of the library (heading and text), normalized for matching; kept while the library is unchanged."""
-    texts = per_library(library, "evidence", lambda: tuple(_normalized(c.heading + c.text) for c in library.clauses()))
-    if not _DF or _DF[0] is not texts:
-        _DF[:] = [texts, {}]
-    return texts
+    return per_library(library, "evidence", lambda: tuple(_normalized(c.heading + c.text) for c in library.clauses()))
+
+
+def term_counts(library) -> dict[str, int]:
+    """Term -> how many of ``library_texts`` name it, filled as questions ask; kept while the library is unchanged."""
+    return per_library(library, "evidence counts", dict)
 
 
 def _normalized(text: str) -> str:

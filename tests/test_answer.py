@@ -351,13 +351,13 @@ def test_term_rarity_is_counted_once_per_library_and_again_after_a_change(retrie
     from assistant import evidence
 
     texts = evidence.library_texts(retriever.library)
-    topic = evidence._topic(retriever.analyze("学区长学校怎么选?"), texts)
-    counts = evidence._DF[1]
+    counts = evidence.term_counts(retriever.library)
+    topic = evidence._topic(retriever.analyze("学区长学校怎么选?"), texts, counts)
     assert "学区长" in counts and counts["学区长"] == sum(1 for t in texts if evidence.names_term(t, "学区长"))
-    assert topic.weights == evidence._topic(retriever.analyze("学区长学校怎么选?"), texts).weights
+    assert topic.weights == evidence._topic(retriever.analyze("学区长学校怎么选?"), texts, counts).weights
     first = next(iter(retriever.library.documents.values()))
     changed = copy(retriever.library, documents={**retriever.library.documents, first.doc_id: copy(first, content_hash="x")})
-    assert evidence.library_texts(changed) is not texts and "学区长" not in evidence._DF[1], "a changed library counts anew"
+    assert evidence.library_texts(changed) is not texts and "学区长" not in evidence.term_counts(changed), "counted anew"
     evidence.library_texts(retriever.library)  # leave the cache on the fixture's library
 
 

@@ -90,7 +90,7 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolved:
 def _asking_for_more(question: str, previous: Turn, where: str, scope: tuple[str, ...]) -> Resolved:
     """还有呢? / 除了X还…?: the previous topic again (or the question's own words), leaving out what was given."""
     base = previous.resolved_question or previous.question
-    rest = _strip(MORE_CUE.sub(" ", ANAPHORA.sub("", question)))
+    rest = _strip(ANAPHORA.sub("", MORE_CUE.sub(" ", question).strip()))  # 还有其他激励吗? -> 激励
     given, besides = _sentences_given(previous), besides_named(question)
     besides = "" if ANAPHORA.match(besides) else besides  # 除了这种联盟: all that was given
     clauses = tuple(c.clause_id for c in previous.answer.citations) if besides else ()

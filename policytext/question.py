@@ -183,8 +183,12 @@ class QueryAnalysis:
 
     @property
     def asked_terms(self) -> list[str]:
-        """A follow-up's own content words (谁来指导 -> 指导): what it adds to the topic it leans on."""
-        return longest_tokens([t for t in self.asked_words if len(t) >= 2 and not t.isdigit()])
+        """A follow-up's own content words (谁来指导 -> 指导): what it adds to the topic it leans on.
+
+        Not those asking for a kind (激励 of 还有其他激励吗?): a sentence states the kind (…倾斜政策) without them.
+        """
+        own = longest_tokens([t for t in self.asked_words if len(t) >= 2 and not t.isdigit()])
+        return [t for t in own if not any(t in w for w in self.kind_words)]
 
 
 def analyze(question: str, known_regions: Collection[str] = (), asked_by: str = "") -> QueryAnalysis:

@@ -498,6 +498,11 @@ def test_a_period_frames_a_question_unless_a_yes_no_asks_it():
     assert "三年" in analyze("一个任期是不是三年?", []).topic_terms
 
 
+def test_what_a_follow_up_adds_is_its_own_words_not_the_kind_it_asks_for():
+    assert analyze("骨干教师 流动 奖励", [], asked_by="奖励").asked_terms == []
+    assert analyze("联片教研 指导", [], asked_by="谁来指导").asked_terms == ["指导"]
+
+
 def test_function_words_are_no_topic():
     assert analyze("每个县或者每个区都要设中心校吗?", []).topic_terms == ["中心校"]
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from assistant.evidence import Verdict, judge, names_term, province_fallback, term_coverage
+from assistant.evidence import Verdict, judge, names_as_written, province_fallback, term_coverage
 from assistant.followup import Resolved, resolve
 from assistant.types import Answer, Citation, Turn
 from policytext.asks import KINDS, enumerates, is_framing, provisions
@@ -14,6 +14,7 @@ from policytext.dates import chinese_date
 from policytext.lexicon import tokenize
 from policytext.numbering import is_outline_level, numbering_level, strip_number
 from policytext.question import QueryAnalysis, listed_noun
+from policytext.sentences import cjk_count, split_sentences
 from retrieval.search import Retriever
 from retrieval.types import Hit, SearchFilters
 from settings import Settings
@@ -85,6 +86,7 @@ def _answer_reading(
     scope_note = scope_note or _lower_level_note(analysis, retriever)
     hits = retriever.search(resolved.text, k=SEARCH_K, filters=filters, analysis=analysis)
     hits += _clauses_given(resolved, hits, retriever)
+    hits = _with_introduced_items(hits)
     covered = sorted({d.meta.region for d in retriever.library.documents.values() if d.meta.region})
     verdict = judge(analysis, hits, covered, retriever.library)
     if verdict.refuse:
@@ -244,6 +246,37 @@ def _clauses_given(resolved: Resolved, hits: list[Hit], retriever: Retriever) ->
     ]
 
 
+def _with_introduced_items(hits: list[Hit]) -> list[Hit]:
+    """Hits with the items below each of the best clauses that ends by introducing them, right after it.
+
+    …其次建立教师补充机制。 is said by its items (一是…二是…三是…), which the search may miss or rank low.
+    """
+    out: list[Hit] = []
+    placed: set[str] = set()
+    for n, hit in enumerate(hits):
+        if hit.clause.clause_id in placed:
+            continue
+        out.append(hit)
+        placed.add(hit.clause.clause_id)
+        if n < CONTEXT_CLAUSES and _ends_introducing(hit.clause.text):
+            items = [c for c in _items_below(hit) if c.clause_id not in placed]
+            out += [Hit(hit.rank, hit.score, clause, hit.document) for clause in items]
+            placed.update(c.clause_id for c in items)
+    return out
+
+
+def _ends_introducing(text: str) -> bool:
+    """A clause whose last sentence is a short heading (其次建立教师补充机制。) may introduce items below it."""
+    sentences = split_sentences(text)
+    return bool(sentences) and cjk_count(sentences[-1]) <= SHORT_LABEL_CHARS
+
+
+def _items_below(hit: Hit) -> list:
+    """The clauses one level below the hit's clause, in document order."""
+    path = hit.clause.path
+    return [c for c in hit.document.clauses if len(c.path) == len(path) + 1 and c.path[:-1] == path]
+
+
 def _already_given(text: str, given: Sequence[str]) -> bool:
     return any(text in g for g in given)
 
@@ -262,13 +295,15 @@ def _not_given(sentences: list[_Sentence], given: Sequence[str], besides: str) -
             out.append(sentence)
         elif words and (rest := _parts_without(sentence.text, words)) and not _already_given(rest, given):
             out.append(replace(sentence, text=rest, score=max(sentence.score, top), rest=True))
+        elif words and not any(names_as_written(sentence.text, w) for w in words):
+            out.append(sentence)
     return sorted(out, key=lambda s: -s.score)
 
 
 def _parts_without(text: str, words: list[str]) -> str:
     """The comma parts of a sentence that name none of the words, when some part does ("" otherwise)."""
     parts = re.split(r"(?<=[,，;；])", text)
-    kept = [p for p in parts if not any(names_term(p, w) for w in words)]
+    kept = [p for p in parts if not any(names_as_written(p, w) for w in words)]
     rest = "".join(kept).strip(",，;； ")
     return rest if len(kept) < len(parts) and len(rest) >= MIN_SENTENCE_CHARS else ""
 
@@ -388,7 +423,32 @@ def _choose(sentences: list[_Sentence], analysis: QueryAnalysis, top_hit: Hit | 
             chosen.append(sentence)
             length += len(sentence.text)
             docs.add(doc)
-    return chosen
+    return chosen if comparative else _with_items_said(chosen, sentences)
+
+
+def _with_items_said(chosen: list[_Sentence], sentences: list[_Sentence]) -> list[_Sentence]:
+    """Each chosen heading that ends its clause (其次建立教师补充机制。) followed by its items' sentences, in order.
+
+    Within the answer's length: the items may take the place of sentences chosen after the heading.
+    """
+    out: list[_Sentence] = []
+    for sentence in chosen:
+        for said in (sentence, *_introduced_by(sentence, sentences)):
+            fits = sum(len(o.text) for o in out) + len(said.text) <= MAX_ANSWER_CHARS
+            if not any(said is o for o in out) and (fits or not out):
+                out.append(said)
+    return out
+
+
+def _introduced_by(heading: _Sentence, sentences: list[_Sentence]) -> list[_Sentence]:
+    """When the sentence is the short heading that ends its clause, the sentences of the items below it, in order."""
+    clause = heading.hit.clause
+    last = split_sentences(clause.text)[-1:]
+    if not last or not _ends_introducing(clause.text) or last[0].strip() not in heading.text:
+        return []
+    order = {c.clause_id: n for n, c in enumerate(_items_below(heading.hit))}
+    items = [s for s in sentences if s.hit.clause.clause_id in order]
+    return sorted(items, key=lambda s: order[s.hit.clause.clause_id])
 
 
 def _lead(sentences: list[_Sentence], top_hit: Hit | None, analysis: QueryAnalysis) -> _Sentence:

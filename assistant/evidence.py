@@ -255,6 +255,16 @@ def names_term(text: str, term: str) -> bool:
     return any(form in text for form in _forms_within(term))
 
 
+def names_as_written(text: str, term: str) -> bool:
+    """True when the text writes the term, or a shorter glossary word inside it (覆盖 of 覆盖率), as such.
+
+    Strict where ``names_term`` is lenient: 除了引名师 sets aside what names 名师, not every sentence on 教师.
+    """
+    text = text.lower()
+    inside = (m for m in glossary().members() if len(m) >= MIN_SYNONYM_CHARS and m != term and m in term)
+    return term.lower() in text or any(word in text for word in inside)
+
+
 @lru_cache(maxsize=4096)
 def _forms_within(term: str) -> tuple[str, ...]:
     """The forms of a term and of every glossary word inside it (computed once per term, not per check)."""

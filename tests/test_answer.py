@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from assistant import evidence
 from assistant.answer import _ranked_sentences, ask
 from assistant.types import Turn
 from retrieval.types import Hit
@@ -282,6 +283,37 @@ def test_besides_what_was_given_the_rest_of_its_sentence_may_answer(retriever):
     assert "满意度平均在85%以上" not in again.answer, "这个 is all that was given"
 
 
+@pytest.mark.parametrize(
+    ("set_aside", "offered", "not_offered"),
+    [
+        ("除了社会公开招聘,还能通过什么方式补充?", ["引入名师", "择优引进优秀教师"], "公开招聘方式录用"),
+        ("除了引进名师之外还有什么途径?", ["公开招聘方式录用"], "每年引入1-2名"),
+    ],
+)
+def test_besides_one_way_the_other_ways_already_given_are_offered_again(retriever, set_aside, offered, not_offered):
+    question = "二道区靠哪些办法补充师资?"
+    first = ask(question, retriever)
+    more = ask(set_aside, retriever, history=[Turn(question, first.resolved_question, first)])
+    assert all(o in more.answer for o in offered) and not_offered not in more.answer, more.answer
+
+
+def test_a_heading_that_ends_its_clause_is_followed_by_its_items(retriever):
+    answer = ask("二道区在教师补充上有什么机制?", retriever)
+    text = answer.answer
+    assert "其次建立教师补充机制" in text, text
+    assert all(item in text for item in ("一是引入名师机制", "三是探索择优录用机制")), text
+    assert text.index("其次建立教师补充机制") < text.index("一是引入名师机制") < text.index("三是探索择优录用机制")
+
+
+@pytest.mark.parametrize("more", ["另外还有别的奖励吗?", "还有其他激励没有?"])
+def test_asking_for_more_of_a_kind_finds_what_states_that_kind(retriever, more):
+    question = "上海对在学区集团内流动的骨干教师有什么倾斜?"
+    first = ask(question, retriever)
+    second = ask(more, retriever, history=[Turn(question, first.resolved_question, first)])
+    assert not second.abstained and second.reading == "more", second.answer
+    assert "落实绩效工资倾斜政策" in second.answer and "其他" not in second.resolved_question, second.answer
+
+
 def test_a_fragment_keeps_the_region_and_asks_its_own_kind(retriever):
     first = ask("巴州的联盟每学期搞几次学校管理研讨?", retriever)
     second = ask("谁负责督查?", retriever, history=[Turn("巴州的联盟每学期搞几次学校管理研讨?", first.resolved_question, first)])
@@ -348,8 +380,6 @@ def test_the_carried_region_gives_way_to_a_question_whose_words_it_lacks(retriev
 def test_term_rarity_is_counted_once_per_library_and_again_after_a_change(retriever):
     from dataclasses import replace as copy
 
-    from assistant import evidence
-
     texts = evidence.library_texts(retriever.library)
     counts = evidence.term_counts(retriever.library)
     topic = evidence._topic(retriever.analyze("学区长学校怎么选?"), texts, counts)
@@ -374,3 +404,17 @@ def test_another_region_is_asked_without_the_previous_region_s_document(retrieve
     assert second.reading == "region" and "通知" not in second.resolved_question, second.resolved_question
     assert not second.abstained and cited_sources(second) == {"002"}, second.answer
 
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "as_written", "named"),
+    [
+        ("每年通过社会公开招聘方式录用新教师", "名师", False, True),  # 名师 ≈ 教师 for the topic, not for 除了名师
+        ("在全省范围内引入名师", "名师", True, True),
+        ("覆盖全市50%的义务教育阶段学校", "覆盖率", True, True),  # 覆盖 inside 覆盖率
+        ("满意度平均在85%以上", "覆盖率", False, False),
+    ],
+)
+def test_what_a_question_sets_aside_is_matched_as_written(text, term, as_written, named):
+    assert evidence.names_as_written(text, term) is as_written
+    assert evidence.names_term(text, term) is named

@@ -400,7 +400,8 @@ def kinds_asked(question: str) -> tuple[AnswerKind, ...]:
         sharpen = {"count": _count_of, "share": _share_of}.get(kind.name)
         kinds.append(sharpen(question, kind) if sharpen else kind)
     contents = _contents_of(question) if not yes_no and not any(k.strict for k in kinds) else None
-    return (*kinds, contents) if contents else tuple(kinds)
+    parts = _parts_of(question) if not yes_no and not contents else None
+    return tuple(k for k in (*kinds, contents, parts) if k)
 
 
 _CONDITION = re.compile(r"^(?:要是|如果|假如|万一|若是|倘若)")
@@ -477,7 +478,9 @@ def explains(term: str, sentence: str) -> bool:
     return False
 
 
-_LIST_BEFORE = re.compile(r"(?:[^、,，。;；]{1,16}、){2,}[^、,，。;；]{1,16}等[^,，。;；]{0,6}$")
+# A、B、C等X / A、B,C等方面 / A统一、B统一的管理模式
+_ITEM = r"[^、,，。;；]{1,16}"
+_LIST_BEFORE = re.compile(rf"(?:{_ITEM}、){{2,}}{_ITEM}(?:[,，]{_ITEM})?(?:等[^,，。;；]{{0,6}}|的)$")
 _LIST_AFTER = re.compile(r"^[^,，。;；]{0,8}?(?:包括|主要有|有|分为|[：:])(?:[^、,，。;；]{1,16}、){2,}")
 
 
@@ -500,6 +503,28 @@ def _contents_of(question: str) -> AnswerKind | None:
         _CONTENTS_ASKED,
         lambda sentence: any(explains(term, sentence) for term in terms),
         "具体内容",
+    )
+
+
+# The items of something: 考哪几项, 有哪些栏目, 章程里写哪些条款
+_PARTS_ASKED = re.compile(r"哪(?:些|几)(?:个|条|块)?(?:项|栏目|条款|指标|部分|环节|块|板块|要素)|几项")
+# Nouns a list of items is said of: 在办学理念、管理理念…等方面
+_PART_NOUNS = ("方面", "内容", "项目", "环节", "指标", "措施", "工作")
+
+
+def _parts_of(question: str) -> AnswerKind | None:
+    """For a question on the items of something: the kind stated by a sentence listing items of what it names.
+
+    A list of other things beside it (搭建A、B、C平台,实施一体化考核) does not give the items of 一体化考核.
+    """
+    if not _PARTS_ASKED.search(question):
+        return None
+    nouns = (*(t for t in tokenize(question) if len(t) >= 2), *_PART_NOUNS)
+    return AnswerKind(
+        "parts",
+        _PARTS_ASKED,
+        lambda sentence: any(enumerates(noun, sentence) for noun in nouns),
+        "具体项目",
     )
 
 

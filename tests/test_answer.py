@@ -233,6 +233,8 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         ("英俊镇新建九年一贯制学校,哪一年建成投入使用?", "answered"),  # 2015年完成建设并投入使用
         ("巴州这边的进度安排是怎样的?", "answered"),  # 到2015年22%的县(2个)、2018年78%…
         ("山西规定2017年各市要有百分之多少的县区推行改革?", "answered"),  # 80%以上: 比例 is what is asked, not looked for
+        ("山西的教育联盟一体化考核要考核哪几项?", "not_stated"),  # 一体化评价、考核 named beside a list of platforms
+        ("巴州合并式集团要统一哪几项管理?", "answered"),  # 人事管理统一、经费管理统一…的管理模式
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):

@@ -503,6 +503,33 @@ def test_what_a_follow_up_adds_is_its_own_words_not_the_kind_it_asks_for():
     assert analyze("联片教研 指导", [], asked_by="谁来指导").asked_terms == ["指导"]
 
 
+@pytest.mark.parametrize(
+    ("question", "asks_parts"),
+    [
+        ("联盟的一体化考核具体考哪几项?", True),
+        ("那张登记表上都有哪些栏目要填?", True),
+        ("帮扶从哪几块入手?", True),
+        ("集团章程要写进哪些条款?", True),
+        ("集团化办学有哪些要求?", False),
+        ("结对的是哪几所学校?", False),
+        ("能不能只考其中几项?", False),
+    ],
+)
+def test_a_question_on_the_items_of_something_asks_for_parts(question, asks_parts):
+    assert ("parts" in {k.name for k in kinds_asked(question)}) is asks_parts
+
+
+def test_parts_are_stated_by_a_list_of_what_the_question_names_not_by_any_list():
+    parts = next(k for k in kinds_asked("联盟的一体化考核具体考哪几项?") if k.name == "parts")
+    assert parts.strict
+    assert parts.states("考核内容包括办学理念、课程建设、教学质量等")
+    assert parts.states("在办学理念、管理理念、教学管理等方面进行考核")
+    assert not parts.states("通过搭建管理互促、研训互动、资源共享平台,实施一体化评价、考核")
+    assert not parts.states("实行一体化考核,考核结果纳入年度评价")
+    assert parts.states("全方位考虑师资、课程、设施,管理等方面的帮扶")  # a comma before the last item
+    assert parts.states("开展对师德、教学、教研的考核")  # A、B、C的X
+
+
 def test_function_words_are_no_topic():
     assert analyze("每个县或者每个区都要设中心校吗?", []).topic_terms == ["中心校"]
 

@@ -248,3 +248,15 @@ def test_cli_json_and_errors(indexed_settings, tmp_path):
         lines = [ln for ln in bad.stderr.splitlines() if ln.startswith("error:")]
         assert bad.returncode == 1 and len(lines) == 1 and "Traceback" not in bad.stderr, bad.stderr
     assert not (tmp_path / "q.csv").exists(), "a topic nobody covers writes no file"
+
+
+@pytest.mark.parametrize(
+    ("topic", "doc", "stated"),
+    [
+        ("哪些文件写了对落实不力的要追责?", "000", "问责"),  # 追责 ≈ 问责
+        ("帮扶学校之间的考核评价,各地怎么规定?", "001", "综合性考评"),  # 考评 ≈ 考核评价
+    ],
+)
+def test_a_document_saying_the_topic_in_a_synonym_has_it_in_its_row(retriever, topic, doc, stated):
+    row = _row(compare(topic, retriever), doc)
+    assert row.covered and any(stated in c.text for c in row.clauses), [c.text[:40] for c in row.clauses]

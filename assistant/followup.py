@@ -70,7 +70,8 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolved:
     named = _places(question)
     if named:
         if not own_content(question, named):
-            return Resolved(_swap_region(base, named), asks=question, reading="region")
+            # 那山西呢? asks what the previous question asked (a schedule, a body …), of another region
+            return Resolved(_swap_region(base, named), reading="region")
         # 二道区那边有啥讲究? stands alone; when that finds no answer, it asks the previous topic of 二道区
         there = Resolved(f"{_swap_region(_topic_of(previous), named)} {_own_words(question, named)}".strip(),
                          asks=question, reading="region")  # fmt: skip

@@ -259,7 +259,7 @@ ANSWER_KINDS = (
     ),
     AnswerKind(
         "schedule",
-        re.compile(r"时间表|时间安排|进度(?:安排|计划)?|(?:工作|实施)步骤|分几年|分几步|几个阶段|分阶段|分步|路线图|时间节点"),
+        re.compile(r"时间表|时间安排|进度(?:[^,，?？]{0,3}安排|计划)?|(?:工作|实施)步骤|分几年|分几步|几个阶段|分阶段|分步|路线图|时间节点"),
         # the years of a rollout, or a year with what is reached by then (2017年,各市80%以上的县推行改革)
         lambda s: len(set(_YEAR.findall(s))) >= 2 or bool(_YEAR.search(s) and _REACHED.search(s)),
         "分年度的进度安排",
@@ -539,8 +539,8 @@ def _shadowed_kinds(question: str, asked: set[str]) -> set[str]:
     shadowed = set()
     if "frequency" in asked:
         shadowed |= {"duration", "count"}
-    if "schedule" in asked:  # 时间表呢? asks for the years of a rollout, not one date
-        shadowed.add("date")
+    if "schedule" in asked:  # 时间表呢? / 分几年推开? ask for the years of a rollout, not one date or a length
+        shadowed |= {"date", "duration"}
     if _MONEY_STANDARD.search(question):
         shadowed.add("criteria")
     return shadowed

@@ -316,6 +316,14 @@ def test_asking_for_more_of_a_kind_finds_what_states_that_kind(retriever, more):
     assert "落实绩效工资倾斜政策" in second.answer and "其他" not in second.resolved_question, second.answer
 
 
+def test_a_region_follow_up_asks_what_the_previous_question_asked(retriever):
+    question = "二道区那几年的进度怎么安排?"
+    first = ask(question, retriever)
+    second = ask("换成山西呢?", retriever, history=[Turn(question, first.resolved_question, first)])
+    assert second.reading == "region" and cited_sources(second) == {"000"}, second.answer
+    assert "2017年,各市80%以上" in second.answer, "a schedule is asked of 山西 too"
+
+
 def test_a_fragment_keeps_the_region_and_asks_its_own_kind(retriever):
     first = ask("巴州的联盟每学期搞几次学校管理研讨?", retriever)
     second = ask("谁负责督查?", retriever, history=[Turn("巴州的联盟每学期搞几次学校管理研讨?", first.resolved_question, first)])

@@ -530,6 +530,22 @@ def test_parts_are_stated_by_a_list_of_what_the_question_names_not_by_any_list()
     assert parts.states("开展对师德、教学、教研的考核")  # A、B、C的X
 
 
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("分几年推开?", {"schedule"}),  # a rollout's years, not a length
+        ("进度怎么安排?", {"schedule"}),
+        ("校长任期几年?", {"duration"}),
+    ],
+)
+def test_a_schedule_is_not_a_length(question, kinds):
+    assert {k.name for k in kinds_asked(question)} == kinds
+
+
+def test_how_a_schedule_is_arranged_is_no_topic():
+    assert "安排" not in analyze("山西的进度怎么安排?", []).topic_terms
+
+
 def test_function_words_are_no_topic():
     assert analyze("每个县或者每个区都要设中心校吗?", []).topic_terms == ["中心校"]
 

@@ -32,6 +32,7 @@ UNASKED_WEIGHT = 0.5  # a follow-up's answer names what it adds (谁来指导? -
 PREDICATE_WEIGHT = 2.0  # for a yes/no question, the words of what it asks whether count this much more
 OWN_WORDS_FOUND = 0.75  # share of a short follow-up's words its own search must find to stand on its own
 RELATED_SHARE = 0.6  # clauses scoring below this share of the best one are not drawn on
+ITEM_WORD_CHARS = 3  # an item heading naming this many characters of the question's words is on it
 MIN_SENTENCE_CHARS = 8  # shorter pieces state nothing on their own
 NOTHING_MORE = "文件中没有更多与此相关的规定：上面的回答已列出检索到的条款。"
 _FACT_NAMES = {"number": "文号", "date": "印发日期", "issuer": "发文机关"}
@@ -347,6 +348,34 @@ def _ranked_sentences(analysis: QueryAnalysis, hits: list[Hit]) -> list[_Sentenc
     return sorted(out, key=lambda s: -s.score)
 
 
+def _item_heading(hit: Hit) -> str:
+    """The short heading of the item the clause is (3.单一法人式。): what each of its sentences is about."""
+    label = strip_number(hit.clause.path[-1]).rstrip("…。.：:") if hit.clause.path else ""
+    return label if 0 < len(label) <= SHORT_LABEL_CHARS else ""
+
+
+def _rest_of_item(best: _Sentence, sentences: list[_Sentence], analysis: QueryAnalysis) -> list[_Sentence]:
+    """The other sentences of the lead's clause when it is the item on what is asked (3.单一法人式。…).
+
+    Not for a comparison (one sentence per document), nor what it is for unless that is asked.
+    """
+    if analysis.comparative or not _item_on_question(best.hit, analysis):
+        return []
+    purpose = KINDS["purpose"]
+    return [
+        s
+        for s in sentences
+        if s.hit.clause.clause_id == best.hit.clause.clause_id and s is not best
+        and (analysis.asks_for_purpose or not purpose.states(s.text))
+    ]
+
+
+def _item_on_question(hit: Hit, analysis: QueryAnalysis) -> bool:
+    """The clause is an item whose short heading names the question's words (单一法人 in 3.单一法人式)."""
+    heading = _item_heading(hit)
+    return sum(len(t) for t in analysis.content_terms if t in heading) >= ITEM_WORD_CHARS
+
+
 def _overlap(weights: dict[str, float], text: str) -> float:
     return sum(weight for term, weight in weights.items() if term in text)
 
@@ -411,8 +440,12 @@ def _choose(sentences: list[_Sentence], analysis: QueryAnalysis, top_hit: Hit | 
         return []
     best = next((s for s in sentences if s.rest), None) or _lead(sentences, top_hit, analysis)
     chosen, length, docs = [best], len(best.text), {best.hit.document.doc_id}
+    for sentence in _rest_of_item(best, sentences, analysis):  # 3.单一法人式。…: said in all its sentences
+        if len(chosen) < MAX_SENTENCES and length + len(sentence.text) <= MAX_ANSWER_CHARS:
+            chosen.append(sentence)
+            length += len(sentence.text)
     for sentence in sentences:
-        if sentence is best:
+        if any(sentence is c for c in chosen):
             continue
         if len(chosen) >= MAX_SENTENCES or length + len(sentence.text) > MAX_ANSWER_CHARS:
             continue

@@ -324,6 +324,11 @@ def test_a_region_follow_up_asks_what_the_previous_question_asked(retriever):
     assert "2017年,各市80%以上" in second.answer, "a schedule is asked of 山西 too"
 
 
+def test_the_item_on_what_is_asked_is_given_whole(retriever):
+    text = ask("上海的单一法人式集团具体怎么管?", retriever).answer
+    assert "实行一个法人负责制" in text and "总校向各校区选派执行校长" in text, text
+
+
 def test_a_fragment_keeps_the_region_and_asks_its_own_kind(retriever):
     first = ask("巴州的联盟每学期搞几次学校管理研讨?", retriever)
     second = ask("谁负责督查?", retriever, history=[Turn("巴州的联盟每学期搞几次学校管理研讨?", first.resolved_question, first)])

@@ -87,14 +87,14 @@ def _answer_reading(
     scope_note = scope_note or _lower_level_note(analysis, retriever)
     hits = retriever.search(resolved.text, k=SEARCH_K, filters=filters, analysis=analysis)
     hits += _clauses_given(resolved, hits, retriever)
-    hits = _with_introduced_items(hits)
     covered = sorted({d.meta.region for d in retriever.library.documents.values() if d.meta.region})
-    verdict = judge(analysis, hits, covered, retriever.library)
+    verdict = judge(analysis, hits, covered, retriever.library)  # on what the search found, in its order
     if verdict.refuse:
         answer = _refusal(question, resolved.text, verdict, hits)
     elif analysis.document_facts and not analysis.comparative:
         answer = document_fact_answer(question, resolved.text, hits[0], analysis.document_facts)
     else:
+        hits = _with_introduced_items(hits)
         items = sibling_items(hits[0]) if _lists_kinds(analysis) else []
         answer = compose(question, analysis, hits, scope_note, items, given=resolved.exclude, besides=resolved.besides)
     return replace(answer, reading=resolved.reading), hits, resolved

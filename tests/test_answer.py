@@ -245,6 +245,12 @@ def test_answered_not_stated_or_refused(retriever, question, outcome):
         assert answer.answer.startswith("文件未明确规定") and answer.nearby and not answer.citations
 
 
+def follow_up(retriever, question: str, then: str):
+    """Ask a question, then a follow-up in the same conversation: both answers."""
+    first = ask(question, retriever)
+    return first, ask(then, retriever, history=[Turn(question, first.resolved_question, first)])
+
+
 def lead(answer) -> str:
     """The first cited sentence of an answer, without its document label."""
     line = next(line for line in answer.answer.splitlines() if "[" in line)
@@ -294,8 +300,7 @@ def test_besides_what_was_given_the_rest_of_its_sentence_may_answer(retriever):
 )
 def test_besides_one_way_the_other_ways_already_given_are_offered_again(retriever, set_aside, offered, not_offered):
     question = "二道区靠哪些办法补充师资?"
-    first = ask(question, retriever)
-    more = ask(set_aside, retriever, history=[Turn(question, first.resolved_question, first)])
+    first, more = follow_up(retriever, question, set_aside)
     assert all(o in more.answer for o in offered) and not_offered not in more.answer, more.answer
 
 
@@ -310,16 +315,14 @@ def test_a_heading_that_ends_its_clause_is_followed_by_its_items(retriever):
 @pytest.mark.parametrize("more", ["另外还有别的奖励吗?", "还有其他激励没有?"])
 def test_asking_for_more_of_a_kind_finds_what_states_that_kind(retriever, more):
     question = "上海对在学区集团内流动的骨干教师有什么倾斜?"
-    first = ask(question, retriever)
-    second = ask(more, retriever, history=[Turn(question, first.resolved_question, first)])
+    first, second = follow_up(retriever, question, more)
     assert not second.abstained and second.reading == "more", second.answer
     assert "落实绩效工资倾斜政策" in second.answer and "其他" not in second.resolved_question, second.answer
 
 
 def test_a_region_follow_up_asks_what_the_previous_question_asked(retriever):
     question = "二道区那几年的进度怎么安排?"
-    first = ask(question, retriever)
-    second = ask("换成山西呢?", retriever, history=[Turn(question, first.resolved_question, first)])
+    first, second = follow_up(retriever, question, "换成山西呢?")
     assert second.reading == "region" and cited_sources(second) == {"000"}, second.answer
     assert "2017年,各市80%以上" in second.answer, "a schedule is asked of 山西 too"
 
@@ -338,8 +341,7 @@ def test_a_fragment_keeps_the_region_and_asks_its_own_kind(retriever):
 
 def test_a_fragment_whose_previous_topic_states_no_answer_is_read_alone_in_the_same_document(retriever):
     question = "巴州的联盟学校之间多长时间搞一次联片教研?"
-    first = ask(question, retriever)
-    second = ask("由谁来指导?", retriever, history=[Turn(question, first.resolved_question, first)])
+    first, second = follow_up(retriever, question, "由谁来指导?")
     assert not second.abstained and second.reading == "scope", second.answer
     assert cited_sources(second) == {"003"} and "指导" in lead(second), second.answer
 
@@ -347,8 +349,7 @@ def test_a_fragment_whose_previous_topic_states_no_answer_is_read_alone_in_the_s
 @pytest.mark.parametrize("more", ["还有什么特别的讲究吗?", "此外还有啥得注意的?"])
 def test_asking_for_more_in_words_the_document_lacks_reads_them_with_the_previous_topic(retriever, more):
     question = "二道区的校长任期是几年?"
-    first = ask(question, retriever)
-    second = ask(more, retriever, history=[Turn(question, first.resolved_question, first)])
+    first, second = follow_up(retriever, question, more)
     assert not second.abstained and second.reading == "more", second.answer
     assert cited_sources(second) == {"004"} and "校长" in second.answer, second.answer
     said = set(re.split(r"\[\d+\]", first.answer))
@@ -367,8 +368,7 @@ def test_a_region_question_whose_own_words_find_nothing_asks_the_previous_topic_
 
 def test_a_region_with_a_document_pointer_swaps_the_region(retriever):
     question = "上海的集团化办学打算覆盖多大范围的学校?"
-    first = ask(question, retriever)
-    second = ask("换成二道区的规划呢?", retriever, history=[Turn(question, first.resolved_question, first)])
+    first, second = follow_up(retriever, question, "换成二道区的规划呢?")
     assert second.resolved_question.startswith("二道区") and "覆盖" in second.resolved_question
     assert second.reading == "region" and second.to_json()["reading"] == "region"
     assert cited_sources(second) <= {"004"}, second.answer
@@ -414,8 +414,7 @@ def test_a_deadline_inside_a_framing_sentence_answers_when_it_is_due(retriever):
 
 def test_another_region_is_asked_without_the_previous_region_s_document(retriever):
     question = "葫芦岛那个通知对帮扶的经费怎么说?"
-    first = ask(question, retriever)
-    second = ask("上海呢?", retriever, history=[Turn(question, first.resolved_question, first)])
+    first, second = follow_up(retriever, question, "上海呢?")
     assert second.reading == "region" and "通知" not in second.resolved_question, second.resolved_question
     assert not second.abstained and cited_sources(second) == {"002"}, second.answer
 

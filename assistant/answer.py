@@ -94,7 +94,6 @@ def _answer_reading(
     elif analysis.document_facts and not analysis.comparative:
         answer = document_fact_answer(question, resolved.text, hits[0], analysis.document_facts)
     else:
-        hits = _with_introduced_items(hits)
         items = sibling_items(hits[0]) if _lists_kinds(analysis) else []
         answer = compose(question, analysis, hits, scope_note, items, given=resolved.exclude, besides=resolved.besides)
     return replace(answer, reading=resolved.reading), hits, resolved
@@ -120,6 +119,7 @@ def compose(
         context = list(hits)
     else:
         context = [h for h in hits[:CONTEXT_CLAUSES] if comparative or h.score >= RELATED_SHARE * top]
+    context = _with_introduced_items(context)
     sentences = _not_given(_ranked_sentences(analysis, context), given, besides)
     if not sentences and given:
         return Answer(question, NOTHING_MORE, True, (), resolved_question=analysis.text, outcome="not_stated")
@@ -251,6 +251,7 @@ def _with_introduced_items(hits: list[Hit]) -> list[Hit]:
     """Hits with the items below each of the best clauses that ends by introducing them, right after it.
 
     …其次建立教师补充机制。 is said by its items (一是…二是…三是…), which the search may miss or rank low.
+    They join the clauses drawn on; none of those is pushed out.
     """
     out: list[Hit] = []
     placed: set[str] = set()

@@ -261,13 +261,18 @@ def names_as_written(text: str, term: str) -> bool:
     Strict where ``names_term`` is lenient: 除了引名师 sets aside what names 名师, not every sentence on 教师.
     """
     text = text.lower()
-    inside = (m for m in glossary().members() if len(m) >= MIN_SYNONYM_CHARS and m != term and m in term)
-    return term.lower() in text or any(word in text for word in inside)
+    return term.lower() in text or any(word in text for word in _glossary_words_inside(term))
+
+
+@lru_cache(maxsize=4096)
+def _glossary_words_inside(term: str) -> tuple[str, ...]:
+    """The glossary words written inside a term, other than itself (覆盖 of 覆盖率)."""
+    return tuple(m for m in glossary().members() if len(m) >= MIN_SYNONYM_CHARS and m != term and m in term)
 
 
 @lru_cache(maxsize=4096)
 def _forms_within(term: str) -> tuple[str, ...]:
     """The forms of a term and of every glossary word inside it (computed once per term, not per check)."""
-    words = [term, *(m for m in glossary().members() if len(m) >= MIN_SYNONYM_CHARS and m != term and m in term)]
+    words = [term, *_glossary_words_inside(term)]
     return tuple(dict.fromkeys(form for word in words for form in glossary().forms(word)))
 

@@ -204,6 +204,19 @@ def _share_of(question: str, share: AnswerKind) -> AnswerKind:
     return replace(share, states=states)
 
 
+_SCHOOLS_ASKED = re.compile(r"学校|小学|中学|大学|高校|院校|所")
+
+
+def _named_of(question: str, named: AnswerKind) -> AnswerKind:
+    """The named kind for this question: asked for schools (哪些学校, 哪几所), only a school's name states it.
+
+    杨浦、徐汇、闸北、金山4区 lists regions, not the schools a question asks for; 哪些区县 takes either.
+    """
+    if all(_SCHOOLS_ASKED.search(m.group(0)) for m in named.asked.finditer(question)):
+        return replace(named, states=names_a_school, what="学校名单")
+    return named
+
+
 def _count_of(question: str, count: AnswerKind) -> AnswerKind:
     """The count kind for this question: stated by a count of what it counts; of people, named 人数."""
     people = re.search(r"(?:几|多少)(?:个)?(?:人|名(?![师校])|位)", question)
@@ -286,7 +299,8 @@ ANSWER_KINDS = (
     AnswerKind(
         "named",
         # 哪所学校 may ask for a kind of school (中心校); 哪两个县, 哪所大学, 哪个县, 分别是哪所 ask for names
-        re.compile(r"哪(?:些|几|[一二两三四五六七八九十])(?:个|所|家|座)?(?:学校|小学|中学|区县?|县|市|州|地区|省|学区|集团|大学|高校|院校)"
+        re.compile(r"哪(?:些|几)(?:个|所)?(?:(?!方面|环节|内容|措施)[\u4e00-\u9fff]){1,4}?(?:学校|小学|中学)|"
+            r"哪(?:些|几|[一二两三四五六七八九十])(?:个|所|家|座)?(?:学校|小学|中学|区县?|县|市|州|地区|省|学区|集团|大学|高校|院校)"
             r"|哪(?:所|家)(?:大学|高校|院校)|分别(?:是|由|在)?哪(?:所|家|几|些)|哪个?(?:县|区|市|州|省)(?!级)|哪几所|哪[两二三四五六七八九十]+(?:个|所|家|座)(?!方面|环节|阶段|步)|哪一?家[\u4e00-\u9fff]{0,6}(?:机构|公司|企业)|具体是哪一?[家所]|叫什么|名称是|"
             r"名单(?:是什么|有哪些|呢)?\s*[?？]?\s*$"),
         names_schools_or_places,
@@ -294,8 +308,9 @@ ANSWER_KINDS = (
     ),
     AnswerKind(
         "penalty",
-        re.compile(r"惩罚|处罚|处分|问责|追责|追究|后果|会怎么样|会怎样|(?:怎么|如何|什么)处理|不合格|不达标|没达标|没完成|完不成|做不好|扣分"),
-        _pattern(r"问责|追究|通报|约谈|一票否决|扣减|扣发|取消|责令|整改|处分|处理|降低|撤销|减少|不得|限期"),
+        re.compile(r"惩罚|处罚|处分|问责|追责|追究|后果|免职|撤职|降职|降级|撤换|解聘|停职|摘牌|会怎么样|会怎样|(?:怎么|如何|什么)处理|不合格|不达标|没达标|没完成|完不成|做不好|扣分"),
+        _pattern(r"问责|追究|通报|约谈|一票否决|扣减|扣发|取消|责令|整改|处分|处理|降低|撤销|减少|不得|限期|免职|撤职|降职|降级|"
+                 r"撤换|解聘|停职|摘牌"),
         "处理办法",
     ),
     AnswerKind(
@@ -395,13 +410,34 @@ def kinds_asked(question: str) -> tuple[AnswerKind, ...]:
     asking = _asking_part(question)
     asked = {kind.name for kind in ANSWER_KINDS if kind.asked.search(asking)}
     for kind in ANSWER_KINDS:
-        if kind.name not in asked or (yes_no and kind.quantity) or kind.name in _shadowed_kinds(question, asked):
+        given = yes_no and kind.quantity and not _asks_whether_quantity_set(asking, kind)
+        if kind.name not in asked or given or kind.name in _shadowed_kinds(question, asked):
             continue
-        sharpen = {"count": _count_of, "share": _share_of}.get(kind.name)
+        sharpen = {"count": _count_of, "share": _share_of, "named": _named_of}.get(kind.name)
         kinds.append(sharpen(question, kind) if sharpen else kind)
     contents = _contents_of(question) if not yes_no and not any(k.strict for k in kinds) else None
     parts = _parts_of(question) if not yes_no and not contents else None
     return tuple(k for k in (*kinds, contents, parts) if k)
+
+
+# A quantity named as a thing (比例, 补助标准, 任期), not asked by 几/多少: 有没有定百分比目标 asks whether one is set.
+_QUANTITY_NAMED = re.compile(r"(?<![按照])比例|比重|占比|百分比|覆盖率|金额|数额|额度|标准|期限|任期|名额|人数")
+_SETTING = re.compile(r"定|规定|明确|设定|设置|要求|提出|有|给出|写")  # …of it, before it: 有没有规定(交流)比例
+_VALUE_GIVEN = re.compile(r"\d|百分之[一二三四五六七八九十]|[一二两三四五六七八九十]+(?:成|个百分点)")
+
+
+def _asks_whether_quantity_set(question: str, kind: AnswerKind) -> bool:
+    """A yes/no question asking whether a quantity is set (是否规定了交流比例), not whether a given one holds.
+
+    The quantity is named by a noun after a verb of setting it, and given no value: 有没有定比例 needs a clause
+    stating a share; 是否要达到50%的比例, 算覆盖率时村小单独算吗 and 能不能跟几所小学结对 ask whether of the rest.
+    """
+    if _VALUE_GIVEN.search(question):
+        return False
+    return any(
+        _QUANTITY_NAMED.search(m.group(0)) and _SETTING.search(re.split(r"[,，;；?？]", question[: m.start()])[-1][-8:])
+        for m in kind.asked.finditer(question)
+    )
 
 
 _CONDITION = re.compile(r"^(?:要是|如果|假如|万一|若是|倘若)")

@@ -548,6 +548,7 @@ def test_how_a_schedule_is_arranged_is_no_topic():
 
 def test_function_words_are_no_topic():
     assert analyze("每个县或者每个区都要设中心校吗?", []).topic_terms == ["中心校"]
+    assert "实际" not in analyze("交流的老师实际能拿到哪些补助?", []).topic_terms, "an intensifier, like 具体"
 
 
 def test_a_city_names_itself_as_the_whole_city():
@@ -571,6 +572,23 @@ def test_yes_no_questions_and_what_they_ask_whether(question, yes_no, predicate)
 def test_a_number_inside_a_yes_no_question_is_no_quantity_asked():
     assert [k.name for k in kinds_asked("可不可以和周边几所初中合办一个集团?")] == []
     assert [k.name for k in kinds_asked("会被问责吗?")] == ["penalty"], "a yes/no question still asks for its kind"
+    assert [k.name for k in kinds_asked("校长会不会被免职?")] == ["penalty"], "removal from post is a sanction"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "asked"),
+    [
+        ("有没有定一个百分比目标?", "share", True),
+        ("是否明确了交流教师的比例?", "share", True),
+        ("有没有规定补助标准?", "amount", True),
+        ("交流教师有没有任期?", "duration", True),
+        ("是否要求比例达到50%?", "share", False),  # the value is given: asks whether it holds
+        ("城区学校是否要按比例派老师?", "share", False),  # 按比例 is a way of sending, not a figure asked
+        ("算覆盖率的时候村小是单独算一所吗?", "share", False),  # the share is the setting, not what is set
+    ],
+)  # fmt: skip
+def test_a_yes_no_question_asks_for_a_quantity_when_it_asks_whether_one_is_set(question, kind, asked):
+    assert (kind in [k.name for k in kinds_asked(question)]) is asked
 
 
 @pytest.mark.parametrize(
@@ -829,6 +847,16 @@ def test_which_school_each_of_several_is_led_by_asks_for_names():
     assert "named" in [k.name for k in kinds_asked("这三个联盟分别由哪所学校牵头?")]
     assert "named" in [k.name for k in kinds_asked("几个学区分别由哪几所学校组成?")]
     assert "named" not in [k.name for k in kinds_asked("结对帮扶由哪所学校牵头?")], "a kind of school may answer"
+
+
+def test_schools_asked_for_by_name_are_not_answered_by_regions():
+    (named,) = kinds_asked("首批试点的具体是哪些学校?")
+    assert not named.states("在杨浦、徐汇、闸北、金山4区先行试点的基础上,各区县选择试点全面推进。")
+    assert named.states("首批试点为长春市第二实验中学和吉林省第二实验学校。")
+    (places,) = kinds_asked("首批在哪些区县试点?")
+    assert places.states("在杨浦、徐汇、闸北、金山4区先行试点的基础上,各区县选择试点全面推进。")
+    assert "named" in [k.name for k in kinds_asked("具体是哪些城区学校和哪些农村学校结成了对子?")]
+    assert "named" not in [k.name for k in kinds_asked("哪些方面学校要改进?")], "aspects, not schools"
 
 
 def test_what_a_more_question_says_it_was_given():

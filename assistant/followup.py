@@ -33,6 +33,10 @@ from policytext.question import (
     strip_framing,
 )
 
+# A question word and the general noun after it name what was asked, not the topic (依据的是什么原则)
+_ASKED_HEAD = re.compile(
+    r"(?:依据|按照|根据)?(?:的是|是)?(?:什么|啥|哪些|哪种|怎样的)(?:样的)?(?:原则|规定|要求|标准|办法|内容|措施|条件|形式|方式|做法|政策)"
+)
 FRAGMENT_CHARS = 14  # a question this short (without punctuation) and without a place of its own leans on the last turn
 _PUNCTUATION = re.compile(r"[\s,，、。?？!！;；:：“”\"'（）()]")
 _FILLER = re.compile(
@@ -95,14 +99,15 @@ def _asking_for_more(question: str, previous: Turn, where: str, scope: tuple[str
     given, besides = _sentences_given(previous), besides_named(question)
     besides = "" if ANAPHORA.match(besides) else besides  # 除了这种联盟: all that was given
     clauses = tuple(c.clause_id for c in previous.answer.citations) if besides else ()
-    leaning = Resolved(f"{where}{_topic_of(previous)} {rest}".strip(), doc_ids=scope, exclude=given,
+    topic = _topic_of(previous, without_ask=_has_topic(rest))  # 还有别的激励吗? asks the previous question again
+    leaning = Resolved(f"{where}{topic} {rest}".strip(), doc_ids=scope, exclude=given,
                        besides=besides, given_clauses=clauses, asks=rest or base, reading="more")  # fmt: skip
     if not _has_topic(rest):
-        return leaning
+        return _chained(leaning, previous, rest, where, without_ask=False)
     # 除了经费,人员上还有哪些保障: its own words, in scope; else (还有别的讲究吗) the previous topic with them
     alone = Resolved(f"{where}{rest}", doc_ids=scope, exclude=given, besides=besides, given_clauses=clauses,
                      asks=rest, reading="more")  # fmt: skip
-    return replace(alone, alternatives=(leaning,))
+    return _chained(replace(alone, alternatives=(leaning,)), previous, rest, where)
 
 
 def _fragment(question: str, previous: Turn, where: str, scope: tuple[str, ...]) -> Resolved:
@@ -114,7 +119,7 @@ def _fragment(question: str, previous: Turn, where: str, scope: tuple[str, ...])
     if ANAPHORA.match(question) or not _has_topic(rest):
         # 谁来指导? after a question on 集体备课: the previous topic with it, else (when that states no
         # answer) its own words in the same documents (…各联盟捆绑活动的指导)
-        return replace(leaning, alternatives=(alone,))
+        return _chained(replace(leaning, alternatives=(alone,)), previous, rest, where)
     # 开放日期间各校展示什么? has a topic of its own: searched as it stands, in scope, unless that finds nothing
     return replace(alone, fallback=replace(leaning, alternatives=(alone,)), alternatives=(leaning,))
 
@@ -162,18 +167,40 @@ def _has_topic(text: str) -> bool:
     return len([t for t in tokenize(strip_framing(text)) if len(t) >= 2]) >= 2
 
 
-def _topic_of(previous: Turn) -> str:
+def _chained(reading: Resolved, previous: Turn, rest: str, where: str, without_ask: bool = True) -> Resolved:
+    """The reading, tried after its alternatives with the topic the previous follow-up leaned on.
+
+    那流动的老师能得到什么好处? was read about 上海's 骨干教师流动; 还有别的激励吗? after it may need that too.
+    Last, as most follow-ups with words of their own start a topic of their own (能连任几届?).
+    """
+    if previous.answer.reading not in ("fragment", "more") or not _has_topic(previous.question):
+        return reading
+    topic = _topic_of(previous, without_ask=without_ask, chained=True)
+    chained = replace(reading, text=f"{where}{topic} {rest}".strip(), alternatives=(), fallback=None)
+    return replace(reading, alternatives=(*reading.alternatives, chained))
+
+
+def _topic_of(previous: Turn, without_ask: bool = True, chained: bool = False) -> str:
     """What the previous turn was about, without question words or places (the scope carries those).
 
-    Its own words when it had a topic of its own, else how it was read: so topics do not pile up over a chain.
+    Its own words when it had a topic of its own, else (or ``chained``) how it was read.
+    ``without_ask``: for a follow-up asking a thing of its own, the words the previous question asked with
+    (依据的是什么原则) are left out when the rest holds its topic.
     """
-    own = previous.question if _has_topic(previous.question) else previous.resolved_question
+    own = previous.question if _has_topic(previous.question) and not chained else previous.resolved_question
     own = _without_places(own, _places(own))
+    if without_ask:
+        stated = _without_asked_head(own)
+        own = stated if _has_topic(stated) else own
     return re.sub(r"\s+", " ", _PUNCTUATION.sub(" ", strip_framing(_strip(own)))).strip()
 
 
-def _joined(base: str, rest: str) -> str:
-    return f"{_strip(base)} {rest}".strip() if rest else _strip(base)
+def _without_asked_head(question: str) -> str:
+    """A question without its question word and the general noun it asked for (依据的是什么原则).
+
+    Not the words of a kind of fact (问责, 倾斜): those often are the topic a follow-up goes on with.
+    """
+    return _ASKED_HEAD.sub(" ", question)
 
 
 def _strip(text: str) -> str:

@@ -9,7 +9,8 @@ import pytest
 
 from assistant import evidence
 from assistant.answer import _ranked_sentences, ask
-from assistant.types import Turn
+from assistant.followup import resolve
+from assistant.types import Answer, Turn
 from retrieval.types import Hit
 from ui import view
 
@@ -432,3 +433,27 @@ def test_another_region_is_asked_without_the_previous_region_s_document(retrieve
 def test_what_a_question_sets_aside_is_matched_as_written(text, term, as_written, named):
     assert evidence.names_as_written(text, term) is as_written
     assert evidence.names_term(text, term) is named
+
+
+def _turn(question: str, resolved: str = "", reading: str = "") -> Turn:
+    """A past exchange as resolve() sees it: the question, how it was read, an answer with no citations."""
+    answer = Answer(question, "（略）", False, resolved_question=resolved or question, reading=reading)
+    return Turn(question, resolved or question, answer)
+
+
+def test_a_fragment_leans_on_the_previous_topic_not_on_what_the_previous_question_asked_for():
+    previous = _turn("上海推骨干教师流动，依据的是什么原则？")
+    read = resolve("那流动的老师能得到什么好处？", [previous])
+    assert read.reading == "fragment" and "骨干教师流动" in read.text, read.text
+    assert "原则" not in read.text and "依据" not in read.text, read.text
+    again = resolve("还有呢？", [previous])
+    assert "原则" in again.text, "还有呢? asks the previous question again, what it asked for included"
+
+
+def test_after_a_leaning_follow_up_the_topic_it_leaned_on_is_tried_last():
+    leaned = _turn("那流动的老师能得到什么好处？", "上海市 推骨干教师流动 流动的老师能得到什么好处", "fragment")
+    read = resolve("还有别的激励吗？", [_turn("上海推骨干教师流动，依据的是什么原则？"), leaned])
+    assert "骨干教师流动" not in read.text, "first as the previous follow-up's own words: it may start a new topic"
+    assert "骨干教师流动" in read.alternatives[-1].text, read.alternatives
+    alone = resolve("还有别的激励吗？", [_turn("那流动的老师能得到什么好处？")])
+    assert all("骨干教师流动" not in r.text for r in (alone, *alone.alternatives)), "a question standing alone"

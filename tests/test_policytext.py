@@ -918,3 +918,18 @@ def test_until_which_day_asks_for_a_day_and_截止_is_part_of_the_asking():
     (day,) = kinds_asked("截止到几号?")
     assert day.name == "day" and day.states("于5月10日前报市教育局")
     assert "截止" not in analyze("材料截止到哪天?").topic_terms
+
+
+def test_which_side_pays_and_who_a_body_is_made_of_ask_for_a_body():
+    assert "body" in [k.name for k in kinds_asked("挂职期间工资是哪边学校发?")]
+    assert "body" in [k.name for k in kinds_asked("理事会由哪些人组成?")]
+    assert "body" not in [k.name for k in kinds_asked("学校要在哪方面改进?")], "an aspect, not a side"
+
+
+def test_how_a_school_or_post_is_chosen_asks_for_a_procedure():
+    (procedure,) = kinds_asked("学区长学校是怎么产生的?")
+    assert procedure.name == "procedure"
+    assert procedure.states("学区长学校由县级教育行政部门遴选确定。")
+    assert procedure.states("执行校长由总校校长推荐,教育局任命。")
+    assert not procedure.states("学区内学校以一所优质学校为学区长学校,捆绑对应若干所学校。")
+    assert "procedure" not in [k.name for k in kinds_asked("学区范围怎么确定?")], "by what rule, not by what steps"

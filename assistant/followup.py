@@ -33,7 +33,7 @@ from policytext.question import (
     strip_framing,
 )
 
-# A question word and the general noun after it name what was asked, not the topic (依据的是什么原则)
+# A question word and the general noun after it name what was asked, not the topic (遵循什么原则)
 _ASKED_HEAD = re.compile(
     r"(?:依据|按照|根据)?(?:的是|是)?(?:什么|啥|哪些|哪种|怎样的)(?:样的)?(?:原则|规定|要求|标准|办法|内容|措施|条件|形式|方式|做法|政策)"
 )
@@ -170,7 +170,7 @@ def _has_topic(text: str) -> bool:
 def _chained(reading: Resolved, previous: Turn, rest: str, where: str, without_ask: bool = True) -> Resolved:
     """The reading, tried after its alternatives with the topic the previous follow-up leaned on.
 
-    那流动的老师能得到什么好处? was read about 上海's 骨干教师流动; 还有别的激励吗? after it may need that too.
+    那轮岗的校长有什么待遇? was read about 巴州's 校长轮岗; 还有别的保障吗? after it may need that too.
     Last, as most follow-ups with words of their own start a topic of their own (能连任几届?).
     """
     if previous.answer.reading not in ("fragment", "more") or not _has_topic(previous.question):
@@ -185,7 +185,7 @@ def _topic_of(previous: Turn, without_ask: bool = True, chained: bool = False) -
 
     Its own words when it had a topic of its own, else (or ``chained``) how it was read.
     ``without_ask``: for a follow-up asking a thing of its own, the words the previous question asked with
-    (依据的是什么原则) are left out when the rest holds its topic.
+    (遵循的是什么原则) are left out when the rest holds its topic.
     """
     own = previous.question if _has_topic(previous.question) and not chained else previous.resolved_question
     own = _without_places(own, _places(own))
@@ -196,7 +196,7 @@ def _topic_of(previous: Turn, without_ask: bool = True, chained: bool = False) -
 
 
 def _without_asked_head(question: str) -> str:
-    """A question without its question word and the general noun it asked for (依据的是什么原则).
+    """A question without its question word and the general noun it asked for (遵循的是什么原则).
 
     Not the words of a kind of fact (问责, 倾斜): those often are the topic a follow-up goes on with.
     """

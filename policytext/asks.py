@@ -78,6 +78,7 @@ _SCHOOL_NAME = re.compile(
     r"([\u4e00-\u9fff\d]{2,14}?)(?:小学|中学|大学(?!区)|学院|实验学校|外国语学校|附属学校|附中|附小)"
 )
 _TITLE = re.compile(r"《[^》]*》")
+_SANCTIONS = r"免职|撤职|降职|降级|撤换|解聘|停职|摘牌"  # asked for and stated alike
 _PURPOSE = r"通过.{2,40}?(?:实现|达到|促进|提高|提升|推动|带动)|旨在|为了|目的是|以便|从而|有利于|有助于"
 
 
@@ -308,9 +309,8 @@ ANSWER_KINDS = (
     ),
     AnswerKind(
         "penalty",
-        re.compile(r"惩罚|处罚|处分|问责|追责|追究|后果|免职|撤职|降职|降级|撤换|解聘|停职|摘牌|会怎么样|会怎样|(?:怎么|如何|什么)处理|不合格|不达标|没达标|没完成|完不成|做不好|扣分"),
-        _pattern(r"问责|追究|通报|约谈|一票否决|扣减|扣发|取消|责令|整改|处分|处理|降低|撤销|减少|不得|限期|免职|撤职|降职|降级|"
-                 r"撤换|解聘|停职|摘牌"),
+        re.compile(rf"惩罚|处罚|处分|问责|追责|追究|后果|{_SANCTIONS}|会怎么样|会怎样|(?:怎么|如何|什么)处理|不合格|不达标|没达标|没完成|完不成|做不好|扣分"),
+        _pattern(rf"问责|追究|通报|约谈|一票否决|扣减|扣发|取消|责令|整改|处分|处理|降低|撤销|减少|不得|限期|{_SANCTIONS}"),
         "处理办法",
     ),
     AnswerKind(
@@ -420,7 +420,7 @@ def kinds_asked(question: str) -> tuple[AnswerKind, ...]:
     return tuple(k for k in (*kinds, contents, parts) if k)
 
 
-# A quantity named as a thing (比例, 补助标准, 任期), not asked by 几/多少: 有没有定百分比目标 asks whether one is set.
+# A quantity named as a thing (比例, 补助标准, 任期), not asked by 几/多少: 有没有设定比例 asks whether one is set.
 _QUANTITY_NAMED = re.compile(r"(?<![按照])比例|比重|占比|百分比|覆盖率|金额|数额|额度|标准|期限|任期|名额|人数")
 _SETTING = re.compile(r"定|规定|明确|设定|设置|要求|提出|有|给出|写")  # …of it, before it: 有没有规定(交流)比例
 _VALUE_GIVEN = re.compile(r"\d|百分之[一二三四五六七八九十]|[一二两三四五六七八九十]+(?:成|个百分点)")

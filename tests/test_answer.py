@@ -442,18 +442,18 @@ def _turn(question: str, resolved: str = "", reading: str = "") -> Turn:
 
 
 def test_a_fragment_leans_on_the_previous_topic_not_on_what_the_previous_question_asked_for():
-    previous = _turn("上海推骨干教师流动，依据的是什么原则？")
-    read = resolve("那流动的老师能得到什么好处？", [previous])
-    assert read.reading == "fragment" and "骨干教师流动" in read.text, read.text
-    assert "原则" not in read.text and "依据" not in read.text, read.text
+    previous = _turn("巴州推进校长轮岗，遵循的是什么原则？")
+    read = resolve("那轮岗的校长有什么待遇？", [previous])
+    assert read.reading == "fragment" and "校长轮岗" in read.text, read.text
+    assert "原则" not in read.text, read.text
     again = resolve("还有呢？", [previous])
     assert "原则" in again.text, "还有呢? asks the previous question again, what it asked for included"
 
 
 def test_after_a_leaning_follow_up_the_topic_it_leaned_on_is_tried_last():
-    leaned = _turn("那流动的老师能得到什么好处？", "上海市 推骨干教师流动 流动的老师能得到什么好处", "fragment")
-    read = resolve("还有别的激励吗？", [_turn("上海推骨干教师流动，依据的是什么原则？"), leaned])
-    assert "骨干教师流动" not in read.text, "first as the previous follow-up's own words: it may start a new topic"
-    assert "骨干教师流动" in read.alternatives[-1].text, read.alternatives
-    alone = resolve("还有别的激励吗？", [_turn("那流动的老师能得到什么好处？")])
-    assert all("骨干教师流动" not in r.text for r in (alone, *alone.alternatives)), "a question standing alone"
+    leaned = _turn("那轮岗的校长有什么待遇？", "巴音郭楞蒙古自治州 推进校长轮岗 轮岗的校长有什么待遇", "fragment")
+    read = resolve("还有别的保障吗？", [_turn("巴州推进校长轮岗，遵循的是什么原则？"), leaned])
+    assert "校长轮岗" not in read.text, "first as the previous follow-up's own words: it may start a new topic"
+    assert "校长轮岗" in read.alternatives[-1].text, read.alternatives
+    alone = resolve("还有别的保障吗？", [_turn("那轮岗的校长有什么待遇？")])
+    assert all("校长轮岗" not in r.text for r in (alone, *alone.alternatives)), "a question standing alone"

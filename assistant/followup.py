@@ -37,6 +37,7 @@ from policytext.question import (
 _ASKED_HEAD = re.compile(
     r"(?:依据|按照|根据)?(?:的是|是)?(?:什么|啥|哪些|哪种|怎样的)(?:样的)?(?:原则|规定|要求|标准|办法|内容|措施|条件|形式|方式|做法|政策)"
 )
+_LEANING_READINGS = ("more", "fragment", "scope", "ordinal")  # a turn read on an earlier turn's topic
 FRAGMENT_CHARS = 14  # a question this short (without punctuation) and without a place of its own leans on the last turn
 _PUNCTUATION = re.compile(r"[\s,，、。?？!！;；:：“”\"'（）()]")
 _FILLER = re.compile(
@@ -84,7 +85,7 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolved:
     scope = () if regions else _documents_of(previous)
     where = f"{'、'.join(regions)} " if regions else ""
     if MORE_CUE.search(question):
-        return _asking_for_more(question, previous, where, scope)
+        return _asking_for_more(question, history, where, scope)
     if _is_fragment(question):
         return _fragment(question, previous, where, scope)
     if regions:  # the region carries over, unless nothing of the question is found there (a new topic)
@@ -92,12 +93,14 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolved:
     return Resolved(question)
 
 
-def _asking_for_more(question: str, previous: Turn, where: str, scope: tuple[str, ...]) -> Resolved:
+def _asking_for_more(question: str, history: Sequence[Turn], where: str, scope: tuple[str, ...]) -> Resolved:
     """还有呢? / 除了X还…?: the previous topic again (or the question's own words), leaving out what was given."""
+    previous = history[-1]
     base = previous.resolved_question or previous.question
     rest = _strip(ANAPHORA.sub("", MORE_CUE.sub(" ", question).strip()))  # 还有其他激励吗? -> 激励
-    given, besides = _sentences_given(previous), besides_named(question)
+    besides = besides_named(question)
     besides = "" if ANAPHORA.match(besides) else besides  # 除了这种联盟: all that was given
+    given = _sentences_given(history[-1:] if besides else history)  # 除了X: X is what was given
     clauses = tuple(c.clause_id for c in previous.answer.citations) if besides else ()
     topic = _topic_of(previous, without_ask=_has_topic(rest))  # 还有别的激励吗? asks the previous question again
     leaning = Resolved(f"{where}{topic} {rest}".strip(), doc_ids=scope, exclude=given,
@@ -145,9 +148,18 @@ def _documents_of(previous: Turn) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c.doc_id for c in cited))
 
 
-def _sentences_given(previous: Turn) -> tuple[str, ...]:
-    """The sentences of the previous answer: 还有呢? asks for others."""
-    return tuple(s for s in re.split(r"\[\d+\]", previous.answer.answer) if len(s.strip()) >= 8)
+def _sentences_given(history: Sequence[Turn]) -> tuple[str, ...]:
+    """The sentences the conversation gave on its current topic: 还有呢? asks for others.
+
+    Those of the previous answer and, back along the follow-ups that leaned on earlier turns, of those
+    (补充老师 → 公开招聘每年招多少? → 还有别的渠道吗?: the first answer's 公开招聘 was given too).
+    """
+    given: list[str] = []
+    for turn in reversed(history):
+        given += [s for s in re.split(r"\[\d+\]", turn.answer.answer) if len(s.strip()) >= 8]
+        if turn.answer.reading not in _LEANING_READINGS:
+            break
+    return tuple(given)
 
 
 def _places(text: str) -> list[str]:

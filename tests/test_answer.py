@@ -457,3 +457,26 @@ def test_after_a_leaning_follow_up_the_topic_it_leaned_on_is_tried_last():
     assert "校长轮岗" in read.alternatives[-1].text, read.alternatives
     alone = resolve("还有别的保障吗？", [_turn("那轮岗的校长有什么待遇？")])
     assert all("校长轮岗" not in r.text for r in (alone, *alone.alternatives)), "a question standing alone"
+
+
+def _said(question: str, answer_text: str, reading: str = "") -> Turn:
+    """A past exchange whose answer said ``answer_text`` (sentences ending in [n])."""
+    answer = Answer(question, answer_text, False, resolved_question=question, reading=reading)
+    return Turn(question, question, answer)
+
+
+def test_asking_for_more_leaves_out_what_the_turns_it_leaned_on_already_said():
+    first = _said("州里怎么给联盟学校配备校长?", "由州教育局统一选派联盟总校长。[1]")
+    leaned = _said("任期几年?", "联盟总校长任期一般为三年。[1]", reading="fragment")
+    read = resolve("还有别的配备办法吗?", [first, leaned])
+    assert {"由州教育局统一选派联盟总校长。", "联盟总校长任期一般为三年。"} <= set(read.exclude), read.exclude
+    fresh = _said("二道区怎么招新教师?", "每年公开招聘新教师。[1]", reading="region")
+    read = resolve("还有呢?", [first, fresh])
+    assert read.exclude == ("每年公开招聘新教师。",), "a turn on a region of its own starts the topic anew"
+
+
+def test_asking_for_more_besides_a_named_thing_leaves_out_only_the_previous_answer():
+    first = _said("集团有哪些管理方式?", "可采取委托管理、组团发展等方式。[1]")
+    leaned = _said("委托管理谁来签协议?", "由区教育局与优质学校签订委托协议。[1]", reading="fragment")
+    read = resolve("除了委托管理,还能怎么办?", [first, leaned])
+    assert read.exclude == ("由区教育局与优质学校签订委托协议。",), "除了X names what was given; 组团发展 may answer"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 
 from policytext.asks import (
     BASIS_QUESTION,
@@ -75,7 +76,8 @@ ORDINAL_REFERENCE = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1
 ANAPHORA = re.compile(
     r"^(?:那边|这边|那里|这里|那么?|那个|这个|这些|那些|这笔|那笔|这种|那种|这项|那项|这块|那块|这样|那样|这|它|其|上述|以上|还有|另外|该)"
 )
-TRAILING_PARTICLES = re.compile(r"(?:呢|吗|么)?[?？。!！\s]*$")  # what a question ends with besides its words
+# What a question ends with besides its words (没 of 渠道没?, but not of 有没有)
+TRAILING_PARTICLES = re.compile(r"(?:呢|吗|么|(?<!有)没有?)?[?？。!！\s]*$")
 # Asks for more on the previous turn's topic: 还有呢? 另外呢? 还有别的要求吗? 除了X,还…?
 MORE_CUE = re.compile(
     r"^(?:还有呢|另外呢|其他呢|其它呢|别的呢|还有吗|还有没有|然后呢|此外呢|再说说|继续)|还有(?:别的|其他|其它|什么|哪些|啥)|^此外|"
@@ -165,8 +167,18 @@ class QueryAnalysis:
 
     @property
     def content_terms(self) -> list[str]:
-        """The question's content words: longest tokens of two or more characters, digits left out."""
-        return longest_tokens([t for t in self.words if len(t) >= 2 and not t.isdigit()])
+        """The question's content words: longest tokens of two or more characters, digits left out.
+
+        And the term a one-character word of the question stands for when that word names a thing
+        (有没有专门的钱 is on 经费), not an action or a position (带几所, 几号前: the documents say 捆绑2-3所,
+        2月底前 without the glossary's term).
+        """
+        stood_for = [
+            term
+            for variant, term in self.variant_terms
+            if len(variant) < MIN_SYNONYM_CHARS and variant in self.words and names_a_thing(variant)
+        ]
+        return longest_tokens([t for t in [*self.words, *stood_for] if len(t) >= 2 and not t.isdigit()])
 
     @property
     def topic_terms(self) -> list[str]:
@@ -302,6 +314,14 @@ def _names(variant: str, term: str, question: str, words: set[str]) -> bool:
     if variant in words_of(term):
         return False
     return variant in question if len(variant) > MIN_SYNONYM_CHARS else variant in words
+
+
+@lru_cache(maxsize=256)
+def names_a_thing(word: str) -> bool:
+    """Jieba's dictionary tags the word a noun (钱), not a verb (带) or a locative (前)."""
+    import jieba.posseg  # its tag table loads on first use, and only questions with such a word need it
+
+    return all(pair.flag.startswith("n") for pair in jieba.posseg.lcut(word))
 
 
 def _inside_known(name: str, regions: tuple[str, ...]) -> bool:

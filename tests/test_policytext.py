@@ -61,6 +61,7 @@ from policytext.question import (
     LIST_QUESTION,
     MORE_CUE,
     ORDINAL_REFERENCE,
+    TRAILING_PARTICLES,
     analyze,
     answer_patterns,
     core_topic,
@@ -933,3 +934,22 @@ def test_how_a_school_or_post_is_chosen_asks_for_a_procedure():
     assert procedure.states("执行校长由总校校长推荐,教育局任命。")
     assert not procedure.states("学区内学校以一所优质学校为学区长学校,捆绑对应若干所学校。")
     assert "procedure" not in [k.name for k in kinds_asked("学区范围怎么确定?")], "by what rule, not by what steps"
+
+
+@pytest.mark.parametrize(
+    ("question", "stands_for", "present"),
+    [
+        ("县里搞集团化有没有专门的钱?", "经费", True),  # 钱 names a thing: the question is on 经费
+        ("联盟学校的钱从哪里出?", "经费", True),
+        ("一所龙头学校带几所学校?", "带动", False),  # 带 is an action: 捆绑2-3所 states it without 带动
+        ("实施方案几号前要报上去?", "时间", False),  # 前 is a position: 2月底前 says no 时间
+    ],
+)
+def test_a_one_character_word_counts_as_its_term_only_when_it_names_a_thing(question, stands_for, present):
+    assert (stands_for in analyze(question).content_terms) is present, analyze(question).content_terms
+
+
+def test_a_trailing_mei_you_is_a_particle_not_a_word_of_the_question():
+    assert TRAILING_PARTICLES.sub("", "还有别的进人渠道没?") == "还有别的进人渠道"
+    assert TRAILING_PARTICLES.sub("", "方案报上去了没有？") == "方案报上去了"
+    assert TRAILING_PARTICLES.sub("", "有没有") == "有没有", "a question made only of 有没有 keeps it"

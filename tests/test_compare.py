@@ -256,6 +256,7 @@ def test_cli_json_and_errors(indexed_settings, tmp_path):
         ("哪些文件写了对落实不力的要追责?", "000", "问责"),  # 追责 ≈ 问责
         ("帮扶学校之间的考核评价,各地怎么规定?", "001", "综合性考评"),  # 考评 ≈ 考核评价
         ("各地为这项改革设了什么领导机构?", "001", "成立领导小组"),  # 领导机构 ≈ 领导小组
+        ("几个地方允许采用的办学模式", "002", "委托管理式、多法人组合式"),  # 办学模式 ≈ 办学形式
     ],
 )
 def test_a_document_saying_the_topic_in_a_synonym_has_it_in_its_row(retriever, topic, doc, stated):

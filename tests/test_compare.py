@@ -114,6 +114,9 @@ def test_filters(retriever):
 
 def test_framed_topics_split_into_concepts():
     assert [c.name for c in topic_concepts("各地对教师在学校之间流动分别是怎么安排的?")] == ["教师", "学校", "流动"]
+    # a verb saying a document mentions something (提到, 涉及) frames the topic, it is no concept of it
+    assert [c.name for c in topic_concepts("哪些文件提到了督导评估?")] == ["督导评估"]
+    assert [c.name for c in topic_concepts("各文件有没有涉及集团章程?")] == ["集团", "章程"]
 
 
 def test_coordinated_words_are_one_concept_either_of_which_a_clause_may_name():
@@ -257,6 +260,7 @@ def test_cli_json_and_errors(indexed_settings, tmp_path):
         ("帮扶学校之间的考核评价,各地怎么规定?", "001", "综合性考评"),  # 考评 ≈ 考核评价
         ("各地为这项改革设了什么领导机构?", "001", "成立领导小组"),  # 领导机构 ≈ 领导小组
         ("几个地方允许采用的办学模式", "002", "委托管理式、多法人组合式"),  # 办学模式 ≈ 办学形式
+        ("各地怎样让高校参与进来?", "004", "东北师范大学"),  # a 师范大学 is a 高校
     ],
 )
 def test_a_document_saying_the_topic_in_a_synonym_has_it_in_its_row(retriever, topic, doc, stated):

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.types import Citation, Turn
+from policytext.asks import kinds_asked
 from policytext.lexicon import tokenize
 from policytext.numerals import ordinal_value
 from policytext.places import find_places, region_forms, unlisted_places
@@ -100,7 +101,7 @@ def _asking_for_more(question: str, history: Sequence[Turn], where: str, scope: 
     rest = _strip(ANAPHORA.sub("", MORE_CUE.sub(" ", question).strip()))  # 还有其他激励吗? -> 激励
     besides = besides_named(question)
     besides = "" if ANAPHORA.match(besides) else besides  # 除了这种联盟: all that was given
-    given = _sentences_given(history[-1:] if besides else history)  # 除了X: X is what was given
+    given = _sentences_given(history[-1:], every=True) if besides else _sentences_given(history)  # 除了X: X was given
     clauses = tuple(c.clause_id for c in previous.answer.citations) if besides else ()
     topic = _topic_of(previous, without_ask=_has_topic(rest))  # 还有别的激励吗? asks the previous question again
     leaning = Resolved(f"{where}{topic} {rest}".strip(), doc_ids=scope, exclude=given,
@@ -148,18 +149,27 @@ def _documents_of(previous: Turn) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c.doc_id for c in cited))
 
 
-def _sentences_given(history: Sequence[Turn]) -> tuple[str, ...]:
-    """The sentences the conversation gave on its current topic: 还有呢? asks for others.
+def _sentences_given(history: Sequence[Turn], every: bool = False) -> tuple[str, ...]:
+    """The sentences the conversation gave as answers on its current topic: 还有呢? asks for others.
 
+    Of each document's part of an answer, its lead and any later sentence stating the kind of fact asked
+    (任期几年: the sentence with the term); the rest only came along and may lead now (``every``: all).
     Those of the previous answer and, back along the follow-ups that leaned on earlier turns, of those
     (补充老师 → 公开招聘每年招多少? → 还有别的渠道吗?: the first answer's 公开招聘 was given too).
     """
     given: list[str] = []
     for turn in reversed(history):
-        given += [s for s in re.split(r"\[\d+\]", turn.answer.answer) if len(s.strip()) >= 8]
-        if turn.answer.reading not in _LEANING_READINGS:
+        kinds = [k for k in kinds_asked(turn.resolved_question or turn.question) if k.strict]
+        for line in turn.answer.answer.splitlines():
+            sentences = [s for s in re.split(r"\[\d+\]", line) if len(s.strip()) >= 8]
+            given += sentences if every else sentences[:1] + [s for s in sentences[1:] if _states_any(s, kinds)]
+        if every or turn.answer.reading not in _LEANING_READINGS:
             break
     return tuple(given)
+
+
+def _states_any(sentence: str, kinds) -> bool:
+    return any(kind.states(sentence) for kind in kinds)
 
 
 def _places(text: str) -> list[str]:

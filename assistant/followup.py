@@ -26,6 +26,7 @@ from policytext.places import find_places, region_forms, unlisted_places
 from policytext.question import (
     ANAPHORA,
     DOCUMENT_POINTER,
+    KIND_OF_DOCUMENT_POINTER,
     MORE_CUE,
     NAMED_DOCUMENT,
     ORDINAL_REFERENCE,
@@ -180,7 +181,7 @@ def _places(text: str) -> list[str]:
 def _own_words(question: str, regions: list[str]) -> str:
     """What a question says besides its places, document pointers, anaphora and question words."""
     text = _without_places(_strip(question), regions)
-    text = DOCUMENT_POINTER.sub("", ANAPHORA.sub("", text))
+    text = DOCUMENT_POINTER.sub("", ANAPHORA.sub("", KIND_OF_DOCUMENT_POINTER.sub("", text)))
     return _FILLER.sub("", _PUNCTUATION.sub("", strip_framing(text)).strip())
 
 

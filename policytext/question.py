@@ -96,6 +96,8 @@ _LOCATIVE = r"(?:里|中|上|里面|当中)"
 DOCUMENT_POINTER = re.compile(
     r"(?:那|这|该)?(?:份|个|篇)?(?:通知|文件|规划|方案|意见|规定|办法|文)(?:里|中|上|里面|当中)?"
 )
+# The same, pointed at with the kind of document it is (那份实施意见里, 这个工作方案).
+KIND_OF_DOCUMENT_POINTER = re.compile(rf"(?:那|这|该)(?:份|个|篇)?(?:实施|工作|指导){_DOCUMENT_NOUN}{_LOCATIVE}?")
 # A document named by pointing at it (那个通知, 这份规划里, 该方案): in a follow-up about another region, the
 # previous region's document.
 NAMED_DOCUMENT = re.compile(rf"(?:那|这|该)(?:份|个|篇)?[\u4e00-\u9fff]{{0,6}}?{_DOCUMENT_NOUN}{_LOCATIVE}?")

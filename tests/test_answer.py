@@ -487,3 +487,11 @@ def test_asking_for_more_leaves_out_what_answered_not_every_sentence_shown_with_
     assert resolve("还有别的吗?", [shown]).exclude == ("各县市要给予经费保障。",), "the sentence after the lead may lead"
     timed = _said("集团校长任期几年?", "集团实行校长任期制。[1]校长任期一般为三年。[1]")
     assert resolve("还有别的要求吗?", [timed]).exclude == ("集团实行校长任期制。", "校长任期一般为三年。")
+
+
+def test_a_region_and_a_document_pointed_at_by_its_kind_carry_the_topic_over():
+    previous = _turn("巴州各县市在经费上要怎么做?")
+    read = resolve("上海那份实施意见里又是怎么说的?", [previous])
+    assert "经费" in read.text and "上海" in read.text, read.text
+    own = resolve("上海那份实施意见里对集团章程怎么说的?", [previous])
+    assert "集团章程" in own.text and "经费" not in own.text, own.text

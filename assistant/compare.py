@@ -119,11 +119,18 @@ def topic_concepts(topic: str, library=None, named_regions: Sequence[str] = ()) 
     for words in _coordinated(maximal, normalize_for_match(core_topic(topic)).lower()):
         if len(words) > 1:  # 干部和教师: a clause on either is on the topic
             name = "、".join(words)
-            concepts.append(Concept(name, tuple(dict.fromkeys(f for w in words for f in forms(w)))))
+            said = [w for i, w in enumerate(words) if not _elliptical(w, words[:i])]
+            concepts.append(Concept(name, tuple(dict.fromkeys(f for w in said for f in forms(w)))))
             continue
         parts = tuple(forms(p) for p in parts_of(words[0], kept))
         concepts.append(Concept(words[0], forms(words[0]), parts if len(parts) > 1 else ()))
     return concepts
+
+
+def _elliptical(word: str, before: Sequence[str]) -> bool:
+    """A conjunct that leaves out what an earlier one said (教师交流、流动: 流动 is 教师流动, a synonym of it)."""
+    forms = glossary().forms
+    return any(f != word and f.endswith(word) for w in before for f in forms(w))
 
 
 def _coordinated(words: Sequence[str], text: str) -> list[list[str]]:

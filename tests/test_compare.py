@@ -127,6 +127,10 @@ def test_coordinated_words_are_one_concept_either_of_which_a_clause_may_name():
     # 缓解 opens the second conjunct (缓解择校); it is not an alternative to 就近入学
     assert [c.name for c in topic_concepts("各地对就近入学、缓解择校怎么表述?")] == ["就近入学", "缓解", "择校"]
     assert [c.name for c in topic_concepts("学校的管理和考核")] == ["学校", "管理、考核"]
+    # 流动 after 教师交流 is 教师流动 (a synonym of it): not any 流动 (流动人口) nor any 交流
+    (exchange,) = topic_concepts("各地在教师交流、流动上分别是怎么规定的?")
+    assert mentions("鼓励骨干教师柔性流动", exchange) and mentions("教师流动", exchange)
+    assert not mentions("将流动人口适龄子女就学纳入工作规划", exchange) and not mentions("干部交流培养", exchange)
 
 
 def test_a_row_is_filled_when_its_document_names_either_of_two_coordinated_words(retriever):

@@ -117,6 +117,7 @@ def test_framed_topics_split_into_concepts():
     # a verb saying a document mentions something (提到, 涉及) frames the topic, it is no concept of it
     assert [c.name for c in topic_concepts("哪些文件提到了督导评估?")] == ["督导评估"]
     assert [c.name for c in topic_concepts("各文件有没有涉及集团章程?")] == ["集团", "章程"]
+    assert [c.name for c in topic_concepts("集团的领导班子怎么设置?")] == ["集团", "领导班子"]
 
 
 def test_coordinated_words_are_one_concept_either_of_which_a_clause_may_name():
@@ -265,6 +266,7 @@ def test_cli_json_and_errors(indexed_settings, tmp_path):
         ("各地为这项改革设了什么领导机构?", "001", "成立领导小组"),  # 领导机构 ≈ 领导小组
         ("几个地方允许采用的办学模式", "002", "委托管理式、多法人组合式"),  # 办学模式 ≈ 办学形式
         ("各地怎样让高校参与进来?", "004", "东北师范大学"),  # a 师范大学 is a 高校
+        ("各地对集团的领导班子怎么设置?", "000", "一套班子"),  # 领导班子 ≈ 班子; 怎么设置 only asks how
     ],
 )
 def test_a_document_saying_the_topic_in_a_synonym_has_it_in_its_row(retriever, topic, doc, stated):

@@ -352,8 +352,8 @@ _META_PHRASES = re.compile(
     r"(?:是)?(?:怎么|如何|怎样)(?:说|讲|表述|规定|安排|要求|设置)的?|有(?:什么|没有|何)?说法吗?|有什么不同|有何不同|异同|"
     r"分别|各自|各地"
 )
-# 'A方面, …': the topic is A, what follows asks about it (组织领导方面, 谁牵头?).
-_ASPECT = re.compile(r"([\u4e00-\u9fff]{2,8})方面\s*[,，、]")
+# 'A方面, …' or '(在)A上, …': the topic is A, what follows asks about it (组织领导方面, 谁牵头?).
+_ASPECT = re.compile(r"([\u4e00-\u9fff]{2,8})方面\s*[,，、]|^([\u4e00-\u9fff]{2,8}?)上\s*[,，、]")
 # '(对)A开展B': B is what is asked about A (对改革工作开展督导检查 -> 督导检查).
 _DONE_TO = re.compile(r"^对?[^对]{2,}?(?:开展|进行|实施|做好)(.{2,})$")
 # The interrogatives, plus framing a topic does without (哪些方面 goes whole: 方面 is no topic).
@@ -383,7 +383,7 @@ def topic_head(core: str) -> str:
     'A的B' or '(对)A开展B': B, what is asked about A; 'A方面, …': A, which the questions after it ask about.
     """
     if aspect := _ASPECT.search(core):
-        return aspect.group(1)
+        return aspect.group(1) or aspect.group(2)
     if "的" in core:
         head = core.rsplit("的", 1)[1]
     else:

@@ -116,7 +116,8 @@ def topic_concepts(topic: str, library=None, named_regions: Sequence[str] = ()) 
     maximal = list(dict.fromkeys(t for t in kept if not any(t != o and t in o for o in kept)))
     concepts = []
     forms = glossary().forms
-    for words in _coordinated(maximal, normalize_for_match(core_topic(topic)).lower()):
+    # where a question word was taken out (人员[要不要]追责), a phrase ended
+    for words in _coordinated(maximal, normalize_for_match(re.sub(r"\s+", ",", core_topic(topic))).lower()):
         if len(words) > 1:  # 干部和教师: a clause on either is on the topic
             name = "、".join(words)
             said = [w for i, w in enumerate(words) if not _elliptical(w, words[:i])]

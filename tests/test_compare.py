@@ -128,6 +128,8 @@ def test_coordinated_words_are_one_concept_either_of_which_a_clause_may_name():
     # 缓解 opens the second conjunct (缓解择校); it is not an alternative to 就近入学
     assert [c.name for c in topic_concepts("各地对就近入学、缓解择校怎么表述?")] == ["就近入学", "缓解", "择校"]
     assert [c.name for c in topic_concepts("学校的管理和考核")] == ["学校", "管理、考核"]
+    # a question word taken out (要不要) closed the phrase before it
+    assert [c.name for c in topic_concepts("考核不合格的学校和校长要不要问责?")] == ["考核", "合格", "学校、校长", "问责"]
     # 流动 after 教师交流 is 教师流动 (a synonym of it): not any 流动 (流动人口) nor any 交流
     (exchange,) = topic_concepts("各地在教师交流、流动上分别是怎么规定的?")
     assert mentions("鼓励骨干教师柔性流动", exchange) and mentions("教师流动", exchange)

@@ -18,6 +18,7 @@ from assistant.compare import Concept, compare, mentions, topic_concepts
 from assistant.export import comparison_csv, comparison_docx, comparison_markdown, write_bytes
 from errors import BadQuery, OutputError
 from ingest.types import Clause
+from policytext.question import core_topic, topic_head
 from retrieval.types import SearchFilters
 from settings import REPO_ROOT
 
@@ -118,6 +119,9 @@ def test_framed_topics_split_into_concepts():
     assert [c.name for c in topic_concepts("哪些文件提到了督导评估?")] == ["督导评估"]
     assert [c.name for c in topic_concepts("各文件有没有涉及集团章程?")] == ["集团", "章程"]
     assert [c.name for c in topic_concepts("集团的领导班子怎么设置?")] == ["集团", "领导班子"]
+    # X或者类似的Y: Y is another X, not the head X is the modifier of
+    topic = "“名师工作室”或者类似的骨干教师带教,各地怎么说?"
+    assert topic_head(core_topic(topic)) == "" and "类似" not in [c.name for c in topic_concepts(topic)]
 
 
 def test_coordinated_words_are_one_concept_either_of_which_a_clause_may_name():

@@ -273,6 +273,7 @@ def test_cli_json_and_errors(indexed_settings, tmp_path):
         ("几个地方允许采用的办学模式", "002", "委托管理式、多法人组合式"),  # 办学模式 ≈ 办学形式
         ("各地怎样让高校参与进来?", "004", "东北师范大学"),  # a 师范大学 is a 高校
         ("各地对集团的领导班子怎么设置?", "000", "一套班子"),  # 领导班子 ≈ 班子; 怎么设置 only asks how
+        ("各地在职称上给流动教师什么优先?", "002", "倾斜"),  # 优先 ≈ 倾斜
     ],
 )
 def test_a_document_saying_the_topic_in_a_synonym_has_it_in_its_row(retriever, topic, doc, stated):

@@ -357,7 +357,9 @@ _ASPECT = re.compile(r"([\u4e00-\u9fff]{2,8})方面\s*[,，、]|^([\u4e00-\u9fff
 # '(对)A开展B': B is what is asked about A (对改革工作开展督导检查 -> 督导检查).
 _DONE_TO = re.compile(r"^对?[^对]{2,}?(?:开展|进行|实施|做好)(.{2,})$")
 # The interrogatives, plus framing a topic does without (哪些方面 goes whole: 方面 is no topic).
-_TOPIC_QUESTION_WORDS = re.compile(rf"哪些方面|需要|分别|各自|{INTERROGATIVES.pattern}")
+_TOPIC_QUESTION_WORDS = re.compile(
+    rf"哪些方面|(?:哪个|哪些|什么|哪一?级)(?:部门|单位|机构)|需要|分别|各自|{INTERROGATIVES.pattern}"
+)  # 向哪个部门报送: the body is asked for, it is no topic word
 # Words that frame a topic rather than name it (各地对X的要求): dropped unless nothing else is left.
 FRAMING_WORDS = frozenset(
     {"文件", "措施", "做法", "举措", "政策", "情况", "内容", "各地", "各个", "方面", "各自", "安排", "规定", "要求",

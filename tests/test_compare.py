@@ -119,6 +119,7 @@ def test_framed_topics_split_into_concepts():
     assert [c.name for c in topic_concepts("哪些文件提到了督导评估?")] == ["督导评估"]
     assert [c.name for c in topic_concepts("各文件有没有涉及集团章程?")] == ["集团", "章程"]
     assert [c.name for c in topic_concepts("集团的领导班子怎么设置?")] == ["集团", "领导班子"]
+    assert [c.name for c in topic_concepts("各地要求下级向哪个部门报送实施方案?")] == ["下级", "报送", "实施方案"]
     # X或者类似的Y: Y is another X, not the head X is the modifier of
     topic = "“名师工作室”或者类似的骨干教师带教,各地怎么说?"
     assert topic_head(core_topic(topic)) == "" and "类似" not in [c.name for c in topic_concepts(topic)]
@@ -274,6 +275,7 @@ def test_cli_json_and_errors(indexed_settings, tmp_path):
         ("各地怎样让高校参与进来?", "004", "东北师范大学"),  # a 师范大学 is a 高校
         ("各地对集团的领导班子怎么设置?", "000", "一套班子"),  # 领导班子 ≈ 班子; 怎么设置 only asks how
         ("各地在职称上给流动教师什么优先?", "002", "倾斜"),  # 优先 ≈ 倾斜
+        ("各地的实施方案要向哪个部门报送?", "001", "报市教育局基础教育科"),  # 报市 ≈ 报送; 哪个部门 is asked
     ],
 )
 def test_a_document_saying_the_topic_in_a_synonym_has_it_in_its_row(retriever, topic, doc, stated):

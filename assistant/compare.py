@@ -54,6 +54,7 @@ PART_CREDIT = 0.4  # a compound named only in part (统一管理 vs 整体管理
 COVERAGE_WEIGHT = 0.7  # relevance = 0.7 × coverage + 0.3 × relative search score
 MAX_PER_DOC = 3
 _COORDINATION = re.compile(r"^(?:和|与|及|以及|或|或者|、|跟|同|和其他)$")
+_GENERIC_HEAD = re.compile(r"(?:工作|问题|情况|事项|事宜)$")
 _PHRASE_END = re.compile(r"$|[的、，,。?？;；和与及或跟同等这那上里中在方面分各有]")
 _INTRODUCES_PROVISIONS = re.compile(r"如下|以下|现将|现就|特制定|制定本")  # a preamble: what follows provides
 QUANTITY_BONUS = 0.3  # a topic naming a quantity (节数, 比例, 数额): a clause stating one ranks first in its row
@@ -124,8 +125,15 @@ def topic_concepts(topic: str, library=None, named_regions: Sequence[str] = ()) 
             concepts.append(Concept(name, tuple(dict.fromkeys(f for w in said for f in forms(w)))))
             continue
         parts = tuple(forms(p) for p in parts_of(words[0], kept))
-        concepts.append(Concept(words[0], forms(words[0]), parts if len(parts) > 1 else ()))
+        concepts.append(Concept(words[0], _forms_with_stem(words[0]), parts if len(parts) > 1 else ()))
     return concepts
+
+
+def _forms_with_stem(word: str) -> tuple[str, ...]:
+    """A word's forms, and its stem's when it ends in a generic head (德育工作 is said 德育模式, 德育活动 …)."""
+    forms = glossary().forms
+    stem = _GENERIC_HEAD.sub("", word)
+    return tuple(dict.fromkeys(forms(word) + forms(stem))) if len(stem) >= 2 and stem != word else forms(word)
 
 
 def _elliptical(word: str, before: Sequence[str]) -> bool:

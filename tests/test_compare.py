@@ -120,6 +120,8 @@ def test_framed_topics_split_into_concepts():
     assert [c.name for c in topic_concepts("各文件有没有涉及集团章程?")] == ["集团", "章程"]
     assert [c.name for c in topic_concepts("集团的领导班子怎么设置?")] == ["集团", "领导班子"]
     assert [c.name for c in topic_concepts("各地要求下级向哪个部门报送实施方案?")] == ["下级", "报送", "实施方案"]
+    # X模式 names X: 模式 is no concept a clause must name (集团化办学 is said without it)
+    assert [c.name for c in topic_concepts("各地对合作共建的联盟模式有什么规定?")] == ["合作", "共建", "联盟"]
     # X工作 / X问题 is about X: a clause on 德育 is on 德育工作 (one word to the tokenizer)
     (moral,) = topic_concepts("各地的德育工作有什么要求?")
     assert mentions("加强德育模式的交流", moral) and not mentions("加强工作统筹", moral)

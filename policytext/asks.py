@@ -100,11 +100,15 @@ def _pattern(regex: str | re.Pattern) -> Callable[[str], bool]:
     return lambda sentence: bool(compiled.search(sentence))
 
 
-def names_a_school(sentence: str) -> bool:
-    """A sentence naming a particular school (长春市第二实验中学), not schools in general (优质学校)."""
+def names_a_school(sentence: str, besides: str = "") -> bool:
+    """A sentence naming a particular school (长春市第二实验中学), not schools in general (优质学校).
+
+    Not one ``besides`` names (the question's own school: 学院附中结对帮扶的是哪所学校?).
+    """
     for match in _SCHOOL_NAME.finditer(_TITLE.sub("", sentence)):
         stem = _NOT_IN_SCHOOL_NAME.split(match.group(1))[-1]
-        if len(stem) >= 2 and not _GENERIC_SCHOOL.search(stem + match.group(0)[len(match.group(1)):]):
+        name = stem + match.group(0)[len(match.group(1)):]
+        if len(stem) >= 2 and not _GENERIC_SCHOOL.search(name) and not (besides and name in besides):
             return True
     return False
 
@@ -213,8 +217,8 @@ def _named_of(question: str, named: AnswerKind) -> AnswerKind:
 
     杨浦、徐汇、闸北、金山4区 lists regions, not the schools a question asks for; 哪些区县 takes either.
     """
-    if all(_SCHOOLS_ASKED.search(m.group(0)) for m in named.asked.finditer(question)):
-        return replace(named, states=names_a_school, what="学校名单")
+    if all(_SCHOOLS_ASKED.search(question, m.start(), m.end() + 6) for m in named.asked.finditer(question)):
+        return replace(named, states=lambda sentence: names_a_school(sentence, question), what="学校名单")
     return named
 
 
@@ -302,7 +306,7 @@ ANSWER_KINDS = (
         # 哪所学校 may ask for a kind of school (中心校); 哪两个县, 哪所大学, 哪个县, 分别是哪所 ask for names
         re.compile(r"哪(?:些|几)(?:个|所)?(?:(?!方面|环节|内容|措施)[\u4e00-\u9fff]){1,4}?(?:学校|小学|中学)|"
             r"哪(?:些|几|[一二两三四五六七八九十])(?:个|所|家|座)?(?:学校|小学|中学|区县?|县|市|州|地区|省|学区|集团|大学|高校|院校)"
-            r"|哪(?:所|家)(?:大学|高校|院校)|分别(?:是|由|在)?哪(?:所|家|几|些)|哪个?(?:县|区|市|州|省)(?!级)|哪几所|哪[两二三四五六七八九十]+(?:个|所|家|座)(?!方面|环节|阶段|步)|哪一?家[\u4e00-\u9fff]{0,6}(?:机构|公司|企业)|具体是哪一?[家所]|叫什么|名称是|"
+            r"|哪(?:所|家)(?:大学|高校|院校)|分别(?:是|由|在)?哪(?:所|家|几|些)|哪个?(?:县|区|市|州|省)(?!级)|哪几所|哪[两二三四五六七八九十]+(?:个|所|家|座)(?!方面|环节|阶段|步)|哪一?家[\u4e00-\u9fff]{0,6}(?:机构|公司|企业)|具体是哪一?[家所]|具体是哪(?:几|些)(?:个|所|家)?(?=\s*[?？]|\s*$)|的是哪(?:一|几)?(?:所|家)|叫什么|名称是|"
             r"名单(?:是什么|有哪些|呢)?\s*[?？]?\s*$"),
         names_schools_or_places,
         "具体名单",

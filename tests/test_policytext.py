@@ -437,9 +437,10 @@ def test_a_reason_is_stated_by_a_purpose_or_by_framing():
         ("body", ["由哪个部门牵头", "要交给谁", "谁来负责"], ["怎么交流", "要交什么材料"], "由县教育局负责组织实施",
          "加强交流合作"),
         ("named", ["有哪些学校参加", "在哪几个县先行", "名单是什么", "同哪所高校共建", "是哪三个区", "在哪个县",
-                   "龙头学校是哪两所", "请的是哪家评估机构", "具体是哪一家", "结对的具体是哪所农村学校"],
+                   "龙头学校是哪两所", "请的是哪家评估机构", "具体是哪一家", "结对的具体是哪所农村学校",
+                   "帮扶的是哪所农村学校", "先行的县具体是哪几个?"],
          ["有哪些要求", "有哪几种模式", "名单多长时间公布一次", "由哪所学校领衔", "归哪个学校管", "哪个区级部门负责",
-          "由哪家单位负责", "从哪两个方面考核"],
+          "由哪家单位负责", "从哪两个方面考核", "具体是哪几个方面的要求"],
          "在杨浦、徐汇、闸北4区先行试点",
          "组织优质学校结对帮扶农村学校"),
         ("penalty", ["考核不达标会怎样", "会被问责吗", "有什么处罚", "完不成会受到什么处理"], ["有什么奖励", "怎么考核"], "对工作不力的追究责任",
@@ -955,3 +956,11 @@ def test_a_trailing_mei_you_is_a_particle_not_a_word_of_the_question():
     assert TRAILING_PARTICLES.sub("", "还有别的进人渠道没?") == "还有别的进人渠道"
     assert TRAILING_PARTICLES.sub("", "方案报上去了没有？") == "方案报上去了"
     assert TRAILING_PARTICLES.sub("", "有没有") == "有没有", "a question made only of 有没有 keeps it"
+
+
+def test_a_school_the_question_names_is_no_answer_to_which_school():
+    question = "长江小学结对帮扶的是哪所学校?"
+    assert not names_a_school("长江小学帮扶工作由区教育局安排", question)
+    assert names_a_school("长江小学与东站小学结对", question)
+    (named,) = kinds_asked(question)
+    assert named.name == "named" and not named.states("长江小学帮扶工作由区教育局安排")

@@ -224,6 +224,17 @@ def _named_of(question: str, named: AnswerKind) -> AnswerKind:
     return named
 
 
+_TIMES_ASKED = re.compile(r"(?:几|多少)次")
+_TIMES_STATED = re.compile(r"[一二两三四五六七八九十\d][\d\-—～~至到]*\s*次")
+
+
+def _frequency_of(question: str, frequency: AnswerKind) -> AnswerKind:
+    """The frequency kind for this question: 督查几次 asks a number of times, which 定期 or 每年 alone does not give."""
+    if _TIMES_ASKED.search(question):
+        return replace(frequency, states=_pattern(_TIMES_STATED))
+    return frequency
+
+
 def _count_of(question: str, count: AnswerKind) -> AnswerKind:
     """The count kind for this question: stated by a count of what it counts; of people, named 人数."""
     people = re.search(r"(?:几|多少)(?:个)?(?:人|名(?![师校])|位)", question)
@@ -405,6 +416,9 @@ FRAMING_SENTENCE = re.compile(
 BASIS_QUESTION = re.compile(r"依据|根据什么|出台背景|背景|为什么出台|政策来源")
 
 
+_SHARPENED = {"count": _count_of, "share": _share_of, "named": _named_of, "frequency": _frequency_of}
+
+
 def kinds_asked(question: str) -> tuple[AnswerKind, ...]:
     """The kinds of fact a question asks for, in table order (none: it asks for provisions in general).
 
@@ -419,7 +433,7 @@ def kinds_asked(question: str) -> tuple[AnswerKind, ...]:
         given = yes_no and kind.quantity and not _asks_whether_quantity_set(asking, kind)
         if kind.name not in asked or given or kind.name in _shadowed_kinds(question, asked):
             continue
-        sharpen = {"count": _count_of, "share": _share_of, "named": _named_of}.get(kind.name)
+        sharpen = _SHARPENED.get(kind.name)
         kinds.append(sharpen(question, kind) if sharpen else kind)
     contents = _contents_of(question) if not yes_no and not any(k.strict for k in kinds) else None
     parts = _parts_of(question) if not yes_no and not contents else None

@@ -964,3 +964,11 @@ def test_a_school_the_question_names_is_no_answer_to_which_school():
     assert names_a_school("长江小学与东站小学结对", question)
     (named,) = kinds_asked(question)
     assert named.name == "named" and not named.states("长江小学帮扶工作由区教育局安排")
+
+
+def test_how_many_times_is_answered_by_a_number_of_times_not_by_regularly():
+    (times,) = kinds_asked("省里每年对各市督查几次?")
+    assert times.states("每年开展两次督查") and times.states("每学期至少开展1-2次研讨")
+    assert not times.states("定期对各市进行督导检查")
+    (often,) = kinds_asked("多久督查一次?")
+    assert often.states("定期对各市进行督导检查"), "多久一次 takes 定期 as its answer"

@@ -163,14 +163,11 @@ def _sentences_given(history: Sequence[Turn], every: bool = False) -> tuple[str,
         kinds = [k for k in kinds_asked(turn.resolved_question or turn.question) if k.strict]
         for line in turn.answer.answer.splitlines():
             sentences = [s for s in re.split(r"\[\d+\]", line) if len(s.strip()) >= 8]
-            given += sentences if every else sentences[:1] + [s for s in sentences[1:] if _states_any(s, kinds)]
+            answering = [s for s in sentences[1:] if any(kind.states(s) for kind in kinds)]
+            given += sentences if every else sentences[:1] + answering
         if every or turn.answer.reading not in _LEANING_READINGS:
             break
     return tuple(given)
-
-
-def _states_any(sentence: str, kinds) -> bool:
-    return any(kind.states(sentence) for kind in kinds)
 
 
 def _places(text: str) -> list[str]:

@@ -105,7 +105,7 @@ def _pattern(regex: str | re.Pattern) -> Callable[[str], bool]:
 def names_a_school(sentence: str, besides: str = "") -> bool:
     """A sentence naming a particular school (长春市第二实验中学), not schools in general (优质学校).
 
-    Not one ``besides`` names (the question's own school: 学院附中结对帮扶的是哪所学校?).
+    Not one ``besides`` names (the question's own school: 长江小学结对的是哪所学校?).
     """
     for match in _SCHOOL_NAME.finditer(_TITLE.sub("", sentence)):
         stem = _NOT_IN_SCHOOL_NAME.split(match.group(1))[-1]
@@ -229,7 +229,7 @@ _TIMES_STATED = re.compile(r"[一二两三四五六七八九十\d][\d\-—～~�
 
 
 def _frequency_of(question: str, frequency: AnswerKind) -> AnswerKind:
-    """The frequency kind for this question: 督查几次 asks a number of times, which 定期 or 每年 alone does not give."""
+    """The frequency kind for this question: 开几次 asks a number of times, which 定期 or 每年 alone does not give."""
     if _TIMES_ASKED.search(question):
         return replace(frequency, states=_pattern(_TIMES_STATED))
     return frequency

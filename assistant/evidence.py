@@ -12,12 +12,13 @@ library: a sentence naming 学校 and 部门 but not 县管校聘 is not on a qu
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
-from policytext.asks import AnswerKind, is_framing, provisions
+from policytext.asks import AnswerKind, is_framing, match_form, provisions, quoted_terms
 from policytext.lexicon import MIN_SYNONYM_CHARS, glossary, tokenize
 from policytext.places import gazetteer
 from policytext.question import QueryAnalysis
@@ -28,6 +29,14 @@ MIN_COVERAGE = 0.25  # share of the question's content terms the best clauses mu
 STATED_TERM_SHARE = 0.5  # share of the question's term weight a stating sentence's context must name
 STATING_CLAUSES = 5  # the best clauses searched for a sentence that states what was asked
 
+FOCUSED_KINDS = ("duration", "date", "day", "amount", "frequency", "share", "penalty", "criteria")
+_PARTS = re.compile(r"[,，;；。?？!！]")
+# Adverbs that qualify what is asked (至少要几所, 一共多少): no sentence must name them to be on its topic.
+_QUALIFIER = re.compile(r"至少|最少|最多|一共|总共|大概|大约|具体|一般|通常")
+_NOT_A_FOCUS = re.compile(
+    r"计划|打算|准备|预计|开始|完成|结束|启动|实现|做到|达到|开展|进行|必须|需要|要求|规定|明确|"
+    r"时间|时限|期限|日期|数量|比例|标准|金额"  # what is asked for, not what it is of
+)
 ANSWERED, NOT_STATED, REFUSED = "answered", "not_stated", "refused"
 T = TypeVar("T")
 
@@ -54,6 +63,29 @@ class _Topic:
     asked: tuple[str, ...] = ()  # a follow-up's own words: a stating sentence must name one of them
     action: str = ""  # what the question asks who does (牵头): a sentence stating the body must name it
     event: str = ""  # what the question asks the date of (投入使用): a sentence stating the date must name it
+    question: str = ""  # the question, normalized for matching
+    quoted: tuple[str, ...] = ()  # the terms it quotes (“1+X”): a stating sentence's context must name one
+
+    def focus_of(self, kind: AnswerKind) -> tuple[str, ...]:
+        """What the kind is asked of: a stating sentence must write one of these terms as such.
+
+        The terms of the question's part asking for the kind (蹲点 of 到校蹲点要多长时间?); when that part
+        names none, the last term of the part before it, the head of what was said (…到成员学校蹲点,要蹲多久?).
+        """
+        matches = list(kind.asked.finditer(self.question))
+        if not matches:
+            return ()
+        parts = _PARTS.split(self.question[: matches[-1].start()])
+        asking = parts[-1] + _PARTS.split(self.question[matches[-1].start():])[0]
+        for part in (asking, *reversed(parts[:-1])):
+            ends = {t: part.rfind(t) + len(t) for t in self.terms if t in part and not _NOT_A_FOCUS.fullmatch(t)}
+            if ends:
+                return tuple(ends) if part is asking else (max(ends, key=ends.get),)
+        return ()
+
+    def rarest(self, terms: tuple[str, ...]) -> str:
+        """The rarest of the terms."""
+        return max(terms, key=lambda t: self.weights[t])
 
     def rarest_in(self, text: str) -> str:
         """The rarest term inside the text ("" when none)."""
@@ -113,18 +145,24 @@ def not_stated_reason(analysis: QueryAnalysis, topic: _Topic, what: str) -> str:
 def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
     """Some sentence of the hits states a fact of that kind, in a context on the question's topic.
 
-    A number anywhere is not enough: 每年引入1-2名学科带头人 gives a head count, but not of a class size.
+    A number anywhere is not enough: 每年引入1-2名学科带头人 gives a head count, but not of a class size;
+    时间不少于1周 is a duration of 挂职, not of 蹲点 (see ``_Topic.focus_of``). A quoted term (“1+X”) must be
+    named in the context: a count in a clause on another mode is not its count.
     """
     asked = tuple(t for t in topic.terms if t in topic.asked)
     if kind.name == "body":  # 由哪个科室负责审核: the body must be said to do that (审核), not anything
         asked += tuple(t for t in topic.terms if t in topic.action and t not in asked)
     if kind.name in ("date", "day") and (event := topic.rarest_in(topic.event)):
         asked += (event,)  # 哪一年能投入使用: the date of that (投入使用), not of the approval
+    focus = topic.focus_of(kind) if not asked and kind.name in FOCUSED_KINDS else ()
     return any(
         kind.states(sentence)
         and (kind.framing_states or not is_framing(sentence))
         and topic.share_named(context) >= STATED_TERM_SHARE
-        and topic.names_a_weighty_term(sentence)
+        and (not topic.quoted or any(term in match_form(context) for term in topic.quoted))
+        # what the fact is of may stand for the rarer words (各市工作方案请于…报送: of 改革工作方案)
+        and (topic.names_a_weighty_term(sentence) or (focus and names_term(sentence, topic.rarest(focus))))
+        and (not focus or any(names_as_written(sentence, term) for term in focus))
         and (not asked or topic.share_named(sentence, asked) > 0)
         for sentence, context in _sentences_in_context(hits)
     )
@@ -158,10 +196,12 @@ def _topic(analysis: QueryAnalysis, texts: tuple[str, ...], counts: dict[str, in
         if term not in counts:
             counts[term] = sum(1 for text in texts if names_term(text, term))
         df = counts[term]
-        if df:
+        if df and not _QUALIFIER.fullmatch(term):
             weights[term] = math.log(1 + n / df)
     asked = tuple(t for t in analysis.asked_terms if t in weights)
-    return _Topic(tuple(weights), weights, asked, analysis.action, analysis.event)
+    question = normalize_for_match(analysis.text).lower()
+    quoted = quoted_terms(analysis.text)
+    return _Topic(tuple(weights), weights, asked, analysis.action, analysis.event, question, quoted)
 
 
 def _words_of(text: str) -> list[str]:

@@ -496,7 +496,7 @@ _HEADING_AFTER = re.compile(r"^[”\"」]?[。.：:,，]")
 
 def quoted_terms(question: str) -> tuple[str, ...]:
     """The terms a question quotes, in the form used to match text (“1+X” -> 1+x)."""
-    return tuple(dict.fromkeys(_match_form(m.group(1)) for m in _QUOTED.finditer(question)))
+    return tuple(dict.fromkeys(match_form(m.group(1)) for m in _QUOTED.finditer(question)))
 
 
 def quoted_term_patterns(question: str) -> tuple[str, ...]:
@@ -514,7 +514,8 @@ def _char_class(char: str) -> str:
     return re.escape(char)
 
 
-def _match_form(text: str) -> str:
+def match_form(text: str) -> str:
+    """Text as quoted terms are matched: normalized, lower-case, any dash as -."""
     return re.sub(r"[—–－]", "-", normalize_for_match(text).lower())
 
 
@@ -524,7 +525,7 @@ def explains(term: str, sentence: str) -> bool:
     The term introduced after its description (组成“1+X”…), followed by what it is (…工程,即…; X:…; X包括…),
     or heading an item (1.委托管理式。).
     """
-    text = _match_form(sentence)
+    text = match_form(sentence)
     for match in re.finditer(re.escape(term), text):
         before, after = text[: match.start()], text[match.end():]
         if _INTRODUCED_BY.search(before) or _EXPLAINED_BY.match(after):
@@ -542,8 +543,8 @@ _LIST_AFTER = re.compile(r"^[^,，。;；]{0,8}?(?:包括|主要有|有|分为|[
 
 def enumerates(term: str, sentence: str) -> bool:
     """The sentence lists kinds of the term: A、B、C等多种办学模式, or 办学形式包括A、B、C."""
-    text = _match_form(sentence)
-    for match in re.finditer(re.escape(_match_form(term)), text):
+    text = match_form(sentence)
+    for match in re.finditer(re.escape(match_form(term)), text):
         if _LIST_BEFORE.search(text[: match.start()]) or _LIST_AFTER.match(text[match.end():]):
             return True
     return False

@@ -236,6 +236,14 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         ("山西规定2017年各市要有百分之多少的县区推行改革?", "answered"),  # 80%以上: 比例 is what is asked, not looked for
         ("山西的教育联盟一体化考核要考核哪几项?", "not_stated"),  # 一体化评价、考核 named beside a list of platforms
         ("巴州合并式集团要统一哪几项管理?", "answered"),  # 人事管理统一、经费管理统一…的管理模式
+        # what the fact is of must be written in the sentence stating it: 不少于1周 is of 挂职, not of 蹲点
+        ("巴州中层干部到别的成员校挂职,每次要多久?", "answered"),
+        ("巴州的骨干教师去成员校蹲点,每次蹲多久?", "not_stated"),
+        ("巴州的骨干教师去成员校蹲点,至少要待多久?", "not_stated"),  # 至少 puts no sentence on the topic
+        ("山西各市的工作方案最迟哪天之前报到省教育厅?", "answered"),  # 2016年2月底前
+        # a quoted term is what the question is about: a count in a clause on another mode is not its count
+        ("二道区“2-1-2”工程要建几个教育集团?", "answered"),
+        ("按“1+X”的学区模式,X可以有几所学校?", "not_stated"),
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):

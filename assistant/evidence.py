@@ -30,6 +30,7 @@ STATED_TERM_SHARE = 0.5  # share of the question's term weight a stating sentenc
 STATING_CLAUSES = 5  # the best clauses searched for a sentence that states what was asked
 
 FOCUSED_KINDS = ("duration", "date", "day", "amount", "frequency", "share", "penalty", "criteria")
+_OF_WHAT_FOLLOWS = ("share",)  # 多大比例的县区推开改革: a share is of what follows it
 _PARTS = re.compile(r"[,，;；。?？!！]")
 # Adverbs that qualify what is asked (至少要几所, 一共多少): no sentence must name them to be on its topic.
 _QUALIFIER = re.compile(r"至少|最少|最多|一共|总共|大概|大约|具体|一般|通常")
@@ -66,22 +67,35 @@ class _Topic:
     question: str = ""  # the question, normalized for matching
     quoted: tuple[str, ...] = ()  # the terms it quotes (“1+X”): a stating sentence's context must name one
 
-    def focus_of(self, kind: AnswerKind) -> tuple[str, ...]:
+    def focus_of(self, kind: AnswerKind, fall_back: bool = True) -> tuple[str, ...]:
         """What the kind is asked of: a stating sentence must write one of these terms as such.
 
-        The terms of the question's part asking for the kind (蹲点 of 到校蹲点要多长时间?); when that part
-        names none, the last term of the part before it, the head of what was said (…到成员学校蹲点,要蹲多久?).
+        The terms before the words asking for it in their part (实施方案 of 实施方案哪天前报州里?, not 州里);
+        when that names none, the last term of the part before it, the head of what was said (…到成员学校
+        蹲点,要蹲多久?), else the terms after them (什么时候实现集团化办学全覆盖?) — unless ``fall_back`` is
+        off: the question names an event or an action the sentence must name instead. A share is of what
+        follows it too (多大比例的县区推开改革).
         """
         matches = list(kind.asked.finditer(self.question))
         if not matches:
             return ()
         parts = _PARTS.split(self.question[: matches[-1].start()])
-        asking = parts[-1] + _PARTS.split(self.question[matches[-1].start():])[0]
-        for part in (asking, *reversed(parts[:-1])):
-            ends = {t: part.rfind(t) + len(t) for t in self.terms if t in part and not _NOT_A_FOCUS.fullmatch(t)}
-            if ends:
-                return tuple(ends) if part is asking else (max(ends, key=ends.get),)
-        return ()
+        after = _PARTS.split(self.question[matches[-1].end():])[0]
+        before, earlier = parts[-1], parts[:-1]
+        if kind.name in _OF_WHAT_FOLLOWS:
+            return tuple(self._terms_in(before + after))
+        if terms := self._terms_in(before):
+            return tuple(terms)
+        if not fall_back:
+            return ()
+        for part in reversed(earlier):
+            if terms := self._terms_in(part):
+                return (max(terms, key=terms.get),)
+        return tuple(self._terms_in(after))
+
+    def _terms_in(self, part: str) -> dict[str, int]:
+        """The terms written in a part of the question that may be what a fact is of, with where each ends."""
+        return {t: part.rfind(t) + len(t) for t in self.terms if t in part and not _NOT_A_FOCUS.fullmatch(t)}
 
     def rarest(self, terms: tuple[str, ...]) -> str:
         """The rarest of the terms."""
@@ -154,7 +168,8 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
         asked += tuple(t for t in topic.terms if t in topic.action and t not in asked)
     if kind.name in ("date", "day") and (event := topic.rarest_in(topic.event)):
         asked += (event,)  # 哪一年能投入使用: the date of that (投入使用), not of the approval
-    focus = topic.focus_of(kind) if not asked and kind.name in FOCUSED_KINDS else ()
+    # a follow-up's own words say what it asks of; an event or action stands in for what comes after
+    focus = topic.focus_of(kind, fall_back=not asked) if not topic.asked and kind.name in FOCUSED_KINDS else ()
     return any(
         kind.states(sentence)
         and (kind.framing_states or not is_framing(sentence))

@@ -241,6 +241,9 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         ("巴州的骨干教师去成员校蹲点,每次蹲多久?", "not_stated"),
         ("巴州的骨干教师去成员校蹲点,至少要待多久?", "not_stated"),  # 至少 puts no sentence on the topic
         ("山西各市的工作方案最迟哪天之前报到省教育厅?", "answered"),  # 2016年2月底前
+        # of what comes before the date words: 3月15日前 is for comments on the draft, the plan's date is blank
+        ("巴州各县市制定的联盟捆绑实施方案最晚哪天交州教育局?", "not_stated"),
+        ("巴州对这份方案的意见和建议哪天前要报州教育局?", "answered"),
         # a quoted term is what the question is about: a count in a clause on another mode is not its count
         ("二道区“2-1-2”工程要建几个教育集团?", "answered"),
         ("按“1+X”的学区模式,X可以有几所学校?", "not_stated"),

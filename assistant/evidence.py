@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
-from policytext.asks import AnswerKind, is_framing, match_form, provisions, quoted_terms
+from policytext.asks import AnswerKind, is_framing, is_preamble, match_form, provisions, quoted_terms
 from policytext.lexicon import MIN_SYNONYM_CHARS, glossary, tokenize
 from policytext.places import gazetteer
-from policytext.question import QueryAnalysis
+from policytext.question import FRAMING_WORDS, QueryAnalysis
 from policytext.sentences import normalize_for_match
 from retrieval.types import Hit
 
@@ -32,12 +32,18 @@ STATING_CLAUSES = 5  # the best clauses searched for a sentence that states what
 FOCUSED_KINDS = ("duration", "date", "day", "amount", "frequency", "share", "penalty", "criteria")
 _OF_WHAT_FOLLOWS = ("share",)  # 多大比例的县区推开改革: a share is of what follows it
 _PARTS = re.compile(r"[,，;；。?？!！]")
-# Adverbs that qualify what is asked (至少要几所, 一共多少): no sentence must name them to be on its topic.
-_QUALIFIER = re.compile(r"至少|最少|最多|一共|总共|大概|大约|具体|一般|通常")
+# Adverbs that qualify what is asked (至少要几所, 一共多少, 只能一对一吗): no sentence must name them to be on
+# its topic.
+_QUALIFIER = re.compile(r"至少|最少|最多|一共|总共|大概|大约|具体|一般|通常|只能|只可以|仅能|必须|一定|务必")
 _NOT_A_FOCUS = re.compile(
     r"计划|打算|准备|预计|开始|完成|结束|启动|实现|做到|达到|开展|进行|必须|需要|要求|规定|明确|"
     r"时间|时限|期限|日期|数量|比例|标准|金额"  # what is asked for, not what it is of
 )
+# In a yes/no predicate: verbs too light to be what it asks whether (让高校参与进来: of 高校), a count (一所帮一所
+# is written 一对一), and asking for something like X (类似X的做法), which the documents may well word otherwise.
+_LIGHT_VERB = re.compile(r"参与|参加|加入|进入|进来|实施|实行|推行|执行|落实|搞|做|办")
+_COUNT_WORD = re.compile(r"[一二两三四五六七八九十百千几\d]+[所个名位项次届年类种家级]")
+_ANALOGUE = re.compile(r"类似|相似|相近|之类|这样的|那样的")
 ANSWERED, NOT_STATED, REFUSED = "answered", "not_stated", "refused"
 T = TypeVar("T")
 
@@ -184,17 +190,31 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
 
 
 def decides(analysis: QueryAnalysis, topic: _Topic, hits: list[Hit]) -> bool:
-    """For a yes/no question: some clause on its topic names what it asks whether.
+    """For a yes/no question: some sentence on its topic names the head of what it asks whether.
 
-    That is the rarer words of its predicate: 家长委员会 of 要不要经过家长委员会同意. Lenient on purpose:
-    colloquial predicates (派老师去教书) are paraphrased in the documents (派驻教师), so only a predicate word
-    the library uses and no hit names says no.
+    The head is the predicate's last word the library uses: what the phrase ends on (教代会 of 要不要先过教代会,
+    交通补贴 of 给不给交通补贴, 考核 of 会不会纳入校长的年度考核). A clause naming only the predicate's other
+    words (帮扶, 校长) is about something else. Lenient where the library cannot tell: a predicate none of
+    whose words the library uses (派老师去教书, paraphrased as 派驻教师) says nothing against the hits.
     """
-    rare = topic.rare_terms()
-    predicate = tuple(t for t in rare if t in analysis.predicate)
-    if not predicate:
+    head = _head_of(analysis.predicate, topic.terms)
+    if not head or _ANALOGUE.search(analysis.predicate):
         return True
-    return any(topic.share_named(_hit_texts([hit])[0], predicate) > 0 for hit in hits)
+    return any(
+        names_term(sentence, head) and not is_preamble(sentence) and topic.share_named(context) >= STATED_TERM_SHARE
+        for sentence, context in _sentences_in_context(hits)
+    )
+
+
+def _light(term: str) -> bool:
+    """A word that frames, asks or counts rather than names what is asked whether (做法, 标准, 参与, 一所)."""
+    return term in FRAMING_WORDS or any(p.fullmatch(term) for p in (_NOT_A_FOCUS, _LIGHT_VERB, _COUNT_WORD))
+
+
+def _head_of(phrase: str, terms: tuple[str, ...]) -> str:
+    """The term written last in the phrase that names something (not 做法, 内容, 标准 …; "" when none)."""
+    inside = [t for t in terms if t in phrase and not _light(t)]
+    return max(inside, key=lambda t: phrase.rfind(t) + len(t)) if inside else ""
 
 
 def _topic(analysis: QueryAnalysis, texts: tuple[str, ...], counts: dict[str, int] | None = None) -> _Topic:

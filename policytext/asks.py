@@ -674,6 +674,14 @@ def is_framing(sentence: str) -> bool:
     return bool(FRAMING_SENTENCE.search(sentence.strip()))
 
 
+_ANNOUNCES = re.compile(r"现(?:就|将|提出|制定)|[如以]下|特制定|制定本")
+
+
+def is_preamble(sentence: str) -> bool:
+    """A framing sentence that announces the document (为落实…,按照…考核要求,现将…要求如下): it decides nothing."""
+    return is_framing(sentence) and bool(_ANNOUNCES.search(sentence))
+
+
 def asks_yes_no(question: str) -> bool:
     """能不能/是否/会不会/给不给/有没有 …, or a 可以…吗 question without a question word in its last part."""
     match = YES_NO_QUESTION.search(question.strip())

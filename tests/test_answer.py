@@ -247,6 +247,13 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         # a quoted term is what the question is about: a count in a clause on another mode is not its count
         ("二道区“2-1-2”工程要建几个教育集团?", "answered"),
         ("按“1+X”的学区模式,X可以有几所学校?", "not_stated"),
+        # a yes/no question is decided by a sentence on its topic naming the head of its predicate
+        ("上海的民办学校参与集团化办学,要不要董事会同意?", "answered"),  # 经过理事会或董事会…审核同意
+        ("城镇老师交流到巴州农村学校,有没有交通补助?", "answered"),  # 发放农村教师津贴和交通补贴
+        ("山西城里的老师去农村学校交流,会不会发交通补贴?", "not_stated"),  # only 巴州 names one
+        ("葫芦岛会把帮扶工作做得好坏跟校长考核挂钩吗?", "not_stated"),  # 考核 only in the preamble
+        ("山西允许高校、科研院所参与管理薄弱学校吗?", "answered"),  # 参与 is too light to be the head
+        ("山西的对口帮扶只能一对一吗?", "answered"),  # 只能 qualifies the asking; 以“一对一”或“一对多”…
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):

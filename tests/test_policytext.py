@@ -15,6 +15,7 @@ from policytext.asks import (
     asks_yes_no,
     count_patterns,
     is_framing,
+    is_preamble,
     kinds_asked,
     names_a_school,
     yes_no_predicate,
@@ -605,6 +606,17 @@ def test_a_yes_no_question_asks_for_a_quantity_when_it_asks_whether_one_is_set(q
 )  # fmt: skip
 def test_framing_sentences(sentence, framing):
     assert is_framing(sentence) is framing
+
+
+@pytest.mark.parametrize(
+    ("sentence", "preamble"),
+    [("为进一步落实省里的部署,按照年度考核工作要求,现将有关事项通知如下:", True),
+     ("为深入推进均衡发展,特制定本方案。", True),
+     ("为促进城乡均衡发展,各县市要给予经费保障,发放交通补贴。", False),  # framed, but it provides
+     ("各校要在年度考核中体现帮扶成效。", False)],
+)  # fmt: skip
+def test_a_preamble_announces_the_document_and_provides_nothing(sentence, preamble):
+    assert is_preamble(sentence) is preamble
 
 
 @pytest.mark.parametrize(

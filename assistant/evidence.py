@@ -167,7 +167,8 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
 
     A number anywhere is not enough: 每年引入1-2名学科带头人 gives a head count, but not of a class size;
     时间不少于1周 is a duration of 挂职, not of 蹲点 (see ``_Topic.focus_of``). A quoted term (“1+X”) must be
-    named in the context: a count in a clause on another mode is not its count.
+    named in the context: a count in a clause on another mode is not its count; nor does the quoted word
+    state a value asked of it (“定期”是多久一次? is not answered by 要定期…评估).
     """
     asked = tuple(t for t in topic.terms if t in topic.asked)
     if kind.name == "body":  # 由哪个科室负责审核: the body must be said to do that (审核), not anything
@@ -177,7 +178,7 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
     # a follow-up's own words say what it asks of; an event or action stands in for what comes after
     focus = topic.focus_of(kind, fall_back=not asked) if not topic.asked and kind.name in FOCUSED_KINDS else ()
     return any(
-        kind.states(sentence)
+        kind.states(_without(sentence, topic.quoted) if kind.name in FOCUSED_KINDS else sentence)
         and (kind.framing_states or not is_framing(sentence))
         and topic.share_named(context) >= STATED_TERM_SHARE
         and (not topic.quoted or any(term in match_form(context) for term in topic.quoted))
@@ -187,6 +188,16 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
         and (not asked or topic.share_named(sentence, asked) > 0)
         for sentence, context in _sentences_in_context(hits)
     )
+
+
+def _without(sentence: str, quoted: tuple[str, ...]) -> str:
+    """The sentence (in the form quoted terms are matched) with each quoted term blanked out."""
+    if not quoted:
+        return sentence
+    text = match_form(sentence)
+    for term in quoted:
+        text = text.replace(term, " ")
+    return text
 
 
 def decides(analysis: QueryAnalysis, topic: _Topic, hits: list[Hit]) -> bool:

@@ -254,6 +254,10 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         ("葫芦岛会把帮扶工作做得好坏跟校长考核挂钩吗?", "not_stated"),  # 考核 only in the preamble
         ("山西允许高校、科研院所参与管理薄弱学校吗?", "answered"),  # 参与 is too light to be the head
         ("山西的对口帮扶只能一对一吗?", "answered"),  # 只能 qualifies the asking; 以“一对一”或“一对多”…
+        # the quoted word is what the value is asked of, it states none: 要定期…评估 says no frequency
+        ("山西要求“定期”评估改革实施情况,多久评估一次?", "not_stated"),
+        ("巴州联盟捆绑的“学校管理专题研讨”每学期搞几次?", "answered"),  # 至少开展1-2次“学校管理专题研讨”
+        ("上海搞绩效评价找的第三方机构是哪一家?", "not_stated"),  # 引入第三方评估机构: no name
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):

@@ -44,6 +44,8 @@ _NOT_A_FOCUS = re.compile(
 _LIGHT_VERB = re.compile(r"参与|参加|加入|进入|进来|实施|实行|推行|执行|落实|搞|做|办")
 _COUNT_WORD = re.compile(r"[一二两三四五六七八九十百千几\d]+[所个名位项次届年类种家级]")
 _ANALOGUE = re.compile(r"类似|相似|相近|之类|这样的|那样的")
+# Being in charge, said in many ways (牵头, 挂帅, 担任组长 ≈ 以区长为组长): asks who leads, a specific act does not.
+_IN_CHARGE = re.compile(r"牵头|负责|总责|主管|分管|主抓|挂帅|担任|担当|点头|拍板|领导|统筹|出面|管")
 ANSWERED, NOT_STATED, REFUSED = "answered", "not_stated", "refused"
 T = TypeVar("T")
 
@@ -72,6 +74,7 @@ class _Topic:
     event: str = ""  # what the question asks the date of (投入使用): a sentence stating the date must name it
     question: str = ""  # the question, normalized for matching
     quoted: tuple[str, ...] = ()  # the terms it quotes (“1+X”): a stating sentence's context must name one
+    action_unused: bool = False  # the action's words are all words the library never uses
 
     def focus_of(self, kind: AnswerKind, fall_back: bool = True) -> tuple[str, ...]:
         """What the kind is asked of: a stating sentence must write one of these terms as such.
@@ -172,6 +175,8 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
     """
     asked = tuple(t for t in topic.terms if t in topic.asked)
     if kind.name == "body":  # 由哪个科室负责审核: the body must be said to do that (审核), not anything
+        if topic.action_unused:
+            return False  # 由谁来选定: no clause of the library says 选定, so none says who does it
         asked += tuple(t for t in topic.terms if t in topic.action and t not in asked)
     if kind.name in ("date", "day") and (event := topic.rarest_in(topic.event)):
         asked += (event,)  # 哪一年能投入使用: the date of that (投入使用), not of the approval
@@ -247,7 +252,9 @@ def _topic(analysis: QueryAnalysis, texts: tuple[str, ...], counts: dict[str, in
     asked = tuple(t for t in analysis.asked_terms if t in weights)
     question = normalize_for_match(analysis.text).lower()
     quoted = quoted_terms(analysis.text)
-    return _Topic(tuple(weights), weights, asked, analysis.action, analysis.event, question, quoted)
+    action_words = [w for w in _words_of(analysis.action) if not _IN_CHARGE.search(w)]
+    unused = bool(action_words) and not any(w in weights for w in action_words)
+    return _Topic(tuple(weights), weights, asked, analysis.action, analysis.event, question, quoted, unused)
 
 
 def _words_of(text: str) -> list[str]:

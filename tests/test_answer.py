@@ -258,6 +258,10 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         ("山西要求“定期”评估改革实施情况,多久评估一次?", "not_stated"),
         ("巴州联盟捆绑的“学校管理专题研讨”每学期搞几次?", "answered"),  # 至少开展1-2次“学校管理专题研讨”
         ("上海搞绩效评价找的第三方机构是哪一家?", "not_stated"),  # 引入第三方评估机构: no name
+        # who does an act no clause of the library names (挑选) is stated nowhere; being in charge is said many ways
+        ("上海学区里的骨干教师由谁来挑选?", "not_stated"),
+        ("巴州联盟捆绑的落实督查由哪个科室牵头?", "answered"),  # 督导室负责…落实督查 (牵头 is never written)
+        ("葫芦岛的校级帮扶方案要报给哪个部门?", "answered"),  # 并报当地教育行政主管部门
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):

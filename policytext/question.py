@@ -74,7 +74,7 @@ CITED_NUMBER_QUESTION = re.compile(
 ORDINAL_REFERENCE = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:条|点|项|个|款|部分)")
 # A question that opens by pointing back at the conversation: 那上海呢, 这个…, 还有…
 ANAPHORA = re.compile(
-    r"^(?:那边|这边|那里|这里|那么?|那个|这个|这些|那些|这笔|那笔|这种|那种|这项|那项|这块|那块|这样|那样|这|它|其|上述|以上|还有|另外|该)"
+    r"^(?:那边|这边|那里|这里|那么?|那个|这个|这些|那些|这笔|那笔|这种|那种|这项|那项|这块|那块|这样|那样|这|它|其(?![他它余])|上述|以上|还有|另外|该)"
 )
 # What a question ends with besides its words (没 of 渠道没?, but not of 有没有)
 TRAILING_PARTICLES = re.compile(r"(?:呢|吗|么|(?<!有)没有?)?[?？。!！\s]*$")

@@ -102,6 +102,11 @@ class _Topic:
                 return (max(terms, key=terms.get),)
         return tuple(self._terms_in(after))
 
+    def as_asked(self, term: str) -> str:
+        """The term with the word for a whole the question writes before it (全覆盖 of 覆盖), else itself."""
+        whole = re.search(rf"(?:全面|全|完全){re.escape(term)}", self.question)
+        return whole.group(0) if whole else term
+
     def _terms_in(self, part: str) -> dict[str, int]:
         """The terms written in a part of the question that may be what a fact is of, with where each ends."""
         return {t: part.rfind(t) + len(t) for t in self.terms if t in part and not _NOT_A_FOCUS.fullmatch(t)}
@@ -182,6 +187,8 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
         asked += (event,)  # 哪一年能投入使用: the date of that (投入使用), not of the approval
     # a follow-up's own words say what it asks of; an event or action stands in for what comes after
     focus = topic.focus_of(kind, fall_back=not asked) if not topic.asked and kind.name in FOCUSED_KINDS else ()
+    # 什么时候实现全覆盖: a sentence on any 覆盖 does not state when all is covered
+    wholes = [w for w in map(topic.as_asked, topic.terms) if w not in topic.terms] if kind.name in FOCUSED_KINDS else []
     return any(
         kind.states(_without(sentence, topic.quoted) if kind.name in FOCUSED_KINDS else sentence)
         and (kind.framing_states or not is_framing(sentence))
@@ -190,6 +197,7 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
         # what the fact is of may stand for the rarer words (各市工作方案请于…报送: of 改革工作方案)
         and (topic.names_a_weighty_term(sentence) or (focus and names_term(sentence, topic.rarest(focus))))
         and (not focus or any(names_as_written(sentence, term) for term in focus))
+        and all(writes_whole(sentence, whole) for whole in wholes)
         and (not asked or topic.share_named(sentence, asked) > 0)
         for sentence, context in _sentences_in_context(hits)
     )
@@ -355,6 +363,21 @@ def names_as_written(text: str, term: str) -> bool:
     """
     text = text.lower()
     return term.lower() in text or any(word in text for word in _glossary_words_inside(term))
+
+
+def writes_whole(text: str, whole: str) -> bool:
+    """The text writes a whole (全覆盖) as such, or its word with a word for all (覆盖所有县).
+
+    覆盖全市50%的学校 covers half: 覆盖 alone does not say 全覆盖.
+    """
+    if whole.lower() in text.lower():
+        return True
+    said = re.escape(_WHOLE.sub("", whole))
+    return bool(re.search(rf"{said}.{{0,4}}?{_ALL}|{_ALL}.{{0,4}}?{said}", text))
+
+
+_WHOLE = re.compile(r"^(?:全面|全|完全)")
+_ALL = "(?:所有|全部|全体|100%)"
 
 
 @lru_cache(maxsize=4096)

@@ -262,6 +262,9 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         ("上海学区里的骨干教师由谁来挑选?", "not_stated"),
         ("巴州联盟捆绑的落实督查由哪个科室牵头?", "answered"),  # 督导室负责…落实督查 (牵头 is never written)
         ("葫芦岛的校级帮扶方案要报给哪个部门?", "answered"),  # 并报当地教育行政主管部门
+        # a whole asked (全覆盖) is stated as such or with a word for all: 覆盖全市50% covers half
+        ("上海的学区化集团化办学,哪一年做到学校全覆盖?", "not_stated"),
+        ("山西的办学模式改革哪年全覆盖?", "answered"),  # 2018年…覆盖所有县(市、区); “分步走、全覆盖”
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):
@@ -521,3 +524,11 @@ def test_a_region_and_a_document_pointed_at_by_its_kind_carry_the_topic_over():
     assert "经费" in read.text and "山西" in read.text, read.text
     own = resolve("山西那份指导意见里对集团章程怎么讲的?", [previous])
     assert "集团章程" in own.text and "经费" not in own.text, own.text
+
+
+def test_a_whole_is_written_as_such_or_with_a_word_for_all():
+    from assistant.evidence import writes_whole
+
+    assert writes_whole("到2018年,改革覆盖所有县(市、区)", "全覆盖")
+    assert writes_whole("实现义务教育学校全覆盖", "全覆盖")
+    assert not writes_whole("到2017年底,覆盖全市50%的义务教育阶段学校", "全覆盖")

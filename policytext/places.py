@@ -165,7 +165,7 @@ _NOT_IN_NAME = re.compile(r".*[的到去在向往派赴跨与及或是了给把�
 # Stems that make a generic word with a place suffix, not a name: 各市, 本市, 县级市, 城区 …
 _NOT_A_PLACE = re.compile(
     r"^(?:[各本全我该此其每外邻]|设区的|地级|城|县级|省级|市级|直辖|所在|所属|上级|下级|城乡|县域|区域|农村|乡镇|"
-    r"兄弟|其他|其它|别的|周边|附近|相邻|另外|此外|还有|那|这)"  # 另外县里: a follow-up's cue, not a name
+    r"兄弟|其他|其它|别的|周边|附近|相邻|另外|此外|还有)"  # 另外县里: a follow-up's cue, not a name
 )
 
 _GENERIC_BEFORE_SUFFIX = "各本全我该此其每外邻个几区市县省乡镇"  # 从外县, 到本市, 几个省, 区县: generic

@@ -430,7 +430,12 @@ def kinds_asked(question: str) -> tuple[AnswerKind, ...]:
     asking = _asking_part(question)
     asked = {kind.name for kind in ANSWER_KINDS if kind.asked.search(asking)}
     for kind in ANSWER_KINDS:
-        given = yes_no and kind.quantity and not _asks_whether_quantity_set(asking, kind)
+        given = (
+            yes_no
+            and kind.quantity
+            and not _asks_whether_quantity_set(asking, kind)
+            and not _asks_quantity_apart(asking, kind)
+        )
         if kind.name not in asked or given or kind.name in _shadowed_kinds(question, asked):
             continue
         sharpen = _SHARPENED.get(kind.name)
@@ -457,6 +462,22 @@ def _asks_whether_quantity_set(question: str, kind: AnswerKind) -> bool:
     return any(
         _QUANTITY_NAMED.search(m.group(0)) and _SETTING.search(re.split(r"[,，;；?？]", question[: m.start()])[-1][-8:])
         for m in kind.asked.finditer(question)
+    )
+
+
+_INTERROGATIVE = re.compile(r"几|多少|多大|多长|多久|啥|什么")
+
+
+def _asks_quantity_apart(question: str, kind: AnswerKind) -> bool:
+    """A yes/no question that asks for the quantity too, in a part of its own (有没有硬指标,要达到百分之几?).
+
+    The part asking whether holds no request for the value: 拨多少钱,有具体标准吗? asks the sum; 能不能跟几所
+    小学结对 asks whether of a number.
+    """
+    parts = [p for p in re.split(r"[,，;；?？]", question) if p.strip()]
+    return any(
+        kind.asked.search(part) and _INTERROGATIVE.search(part) and not YES_NO_QUESTION.search(part + "?")
+        for part in parts
     )
 
 

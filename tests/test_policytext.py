@@ -591,6 +591,11 @@ def test_a_number_inside_a_yes_no_question_is_no_quantity_asked():
         ("是否要求比例达到50%?", "share", False),  # the value is given: asks whether it holds
         ("城区学校是否要按比例派老师?", "share", False),  # 按比例 is a way of sending, not a figure asked
         ("算覆盖率的时候村小是单独算一所吗?", "share", False),  # the share is the setting, not what is set
+        # the value asked in a part of its own, beside asking whether one is set
+        ("有没有硬性要求,交流比例要到百分之几?", "share", True),
+        ("每个集团拨多少钱,有标准吗?", "amount", True),
+        ("几所学校组成一个集团,有规定吗?", "count", True),
+        ("能不能跟几所小学结对,有限制吗?", "count", False),  # 几所 inside the part asking whether
     ],
 )  # fmt: skip
 def test_a_yes_no_question_asks_for_a_quantity_when_it_asks_whether_one_is_set(question, kind, asked):

@@ -32,9 +32,12 @@ STATING_CLAUSES = 5  # the best clauses searched for a sentence that states what
 FOCUSED_KINDS = ("duration", "date", "day", "amount", "frequency", "share", "penalty", "criteria")
 _OF_WHAT_FOLLOWS = ("share",)  # 多大比例的县区推开改革: a share is of what follows it
 _PARTS = re.compile(r"[,，;；。?？!！]")
-# Adverbs that qualify what is asked (至少要几所, 一共多少, 只能一对一吗): no sentence must name them to be on
-# its topic.
-_QUALIFIER = re.compile(r"至少|最少|最多|一共|总共|大概|大约|具体|一般|通常|只能|只可以|仅能|必须|一定|务必")
+# Adverbs that qualify what is asked (至少要几所, 一共多少, 只能一对一吗), and the scope of the whole region
+# (全省所有县区: a province's document says 所有县 without 全省): no sentence must name them to be on its topic.
+_QUALIFIER = re.compile(
+    r"至少|最少|最多|一共|总共|大概|大约|具体|一般|通常|只能|只可以|仅能|必须|一定|务必|"
+    r"(?:全|本)(?:国|省|市|州|盟|县|区|旗)"
+)
 _NOT_A_FOCUS = re.compile(
     r"计划|打算|准备|预计|开始|完成|结束|启动|实现|做到|达到|开展|进行|必须|需要|要求|规定|明确|"
     r"时间|时限|期限|日期|数量|比例|标准|金额"  # what is asked for, not what it is of

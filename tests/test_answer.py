@@ -265,6 +265,12 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         # a whole asked (全覆盖) is stated as such or with a word for all: 覆盖全市50% covers half
         ("上海的学区化集团化办学,哪一年做到学校全覆盖?", "not_stated"),
         ("山西的办学模式改革哪年全覆盖?", "answered"),  # 2018年…覆盖所有县(市、区); “分步走、全覆盖”
+        # the scope of the whole region (全省) is implied by the region's own document
+        ("山西全省哪年做到所有县都推行办学模式改革?", "answered"),
+        ("上海全市哪年做到所有学校都实现学区化集团化办学?", "not_stated"),
+        # a sum asked beside whether a standard exists: the sum must be stated
+        ("葫芦岛给帮扶学校拨多少钱,有没有标准?", "not_stated"),
+        ("葫芦岛的帮扶覆盖面有没有目标,要到百分之多少?", "answered"),
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):

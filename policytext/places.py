@@ -158,7 +158,7 @@ def region_named(region: str, name: str) -> bool:
 # A place the gazetteer lacks, read from its suffix: XX省, XX市, XX自治州 … (the stem is checked apart).
 _SUFFIXED_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,5}?)(省|市|县|自治州|自治区)(?![域级直属城区内])")  # not 县域, 市级
 _ISSUER_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,6}?(?:省|自治区|自治州|地区|市|盟|州|县|区|旗))")
-_LEADING_WORD = re.compile(r"^(?:关于|对于|对|在|从|与|和|及|向|据)")
+_LEADING_WORD = re.compile(r"^(?:关于|对于|对|在|从|与|和|及|向|(?:依|根|按|参|遵)?据|按照|依照|参照|遵照)")
 # Characters no place name the gazetteer may lack holds (和/于/来/从 do: 和田, 于都, 来宾, 从江), question words
 # among them (啥时候交省里: 什 is in 什邡, 交 in 交城): a name starts after them.
 _NOT_IN_NAME = re.compile(r".*[的到去在向往派赴跨与及或是了给把被让为对啥哪怎谁吗呢么候]")

@@ -326,7 +326,8 @@ ANSWER_KINDS = (
     ),
     AnswerKind(
         "penalty",
-        re.compile(rf"惩罚|处罚|处分|问责|追责|追究|后果|{_SANCTIONS}|会怎么样|会怎样|(?:怎么|如何|什么)处理|不合格|不达标|没达标|没完成|完不成|做不好|扣分"),
+        re.compile(rf"惩罚|处罚|处分|问责|追责|追究|后果|{_SANCTIONS}|会怎么样|会怎样|(?:怎么|如何|什么)处理|不合格|不达标|没达标|没完成|完不成|做不好|扣分|"
+                   r"(?:(?:达|做)不到|(?:没|未)(?:达到|做到|完成))[^?？]{0,20}?(?:怎么办|会被|要被|会怎|被要求|还是)"),
         _pattern(rf"问责|追究|通报|约谈|一票否决|扣减|扣发|取消|责令|整改|处分|处理|降低|撤销|减少|不得|限期|{_SANCTIONS}"),
         "处理办法",
     ),
@@ -442,7 +443,20 @@ def kinds_asked(question: str) -> tuple[AnswerKind, ...]:
         kinds.append(sharpen(question, kind) if sharpen else kind)
     contents = _contents_of(question) if not yes_no and not any(k.strict for k in kinds) else None
     parts = _parts_of(question) if not yes_no and not contents else None
+    if parts and not _WHICH_PARTS.search(question) and any(k.name == "count" for k in kinds):
+        kinds, parts = _count_or_parts(kinds, parts), None
     return tuple(k for k in (*kinds, contents, parts) if k)
+
+
+_WHICH_PARTS = re.compile(r"哪(?:些|几)")
+
+
+def _count_or_parts(kinds: list[AnswerKind], parts: AnswerKind) -> list[AnswerKind]:
+    """几项 asks how many, which a number (学会1-2项) or the list of the items (A、B、C三项) states."""
+    return [
+        replace(k, states=lambda s, count=k: count.states(s) or parts.states(s)) if k.name == "count" else k
+        for k in kinds
+    ]
 
 
 # A quantity named as a thing (比例, 补助标准, 任期), not asked by 几/多少: 有没有设定比例 asks whether one is set.

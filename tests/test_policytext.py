@@ -283,7 +283,8 @@ def test_region_named(region, name, named):
      ("能不能去外县支教", []), ("学校和区县签协议", []), ("能引进几个省的专家", []), ("对延安市和榆林市", ["延安市", "榆林市"]),
      ("县里的规划啥时候交省里", []), ("方案什么时候报省里", []), ("什邡市怎么规定", ["什邡市"]),
      ("另外对市县还有什么要求", []), ("此外县里还要做什么", []), ("另外对绵阳市呢", ["绵阳市"]),
-     ("那曲市有什么规定", ["那曲市"])],
+     ("那曲市有什么规定", ["那曲市"]), ("这是依据省里哪份文件", []), ("按照市里的要求", []), ("参照县里的做法", []),
+     ("依兰县的做法", ["依兰县"]), ("根据绵阳市的规定", ["绵阳市"])],
 )  # fmt: skip
 def test_places_read_from_their_suffix(text, places):
     assert unlisted_places(text) == places
@@ -573,6 +574,24 @@ def test_a_city_names_itself_as_the_whole_city():
 def test_yes_no_questions_and_what_they_ask_whether(question, yes_no, predicate):
     assert asks_yes_no(question) is yes_no
     assert (yes_no_predicate(question) if yes_no else "") == predicate
+
+
+@pytest.mark.parametrize(
+    ("question", "penalty"),
+    [("考核达不到要求的学校怎么办?", True), ("任务没完成会怎样?", True), ("满意度没达到目标,会被要求整改还是摘牌?", True),
+     ("没做到资源共享的集团要被通报吗?", True), ("达不到条件的学校能不能加入联盟?", False), ("哪年要达到85%?", False)],
+)  # fmt: skip
+def test_falling_short_with_what_follows_asks_for_a_sanction(question, penalty):
+    assert ("penalty" in [k.name for k in kinds_asked(question)]) is penalty
+
+
+def test_how_many_items_is_stated_by_a_number_or_by_their_list():
+    (count,) = kinds_asked("要求学生学会几项特长?")
+    assert count.name == "count"
+    assert count.states("确保学生学会1-2项音体美等特长技能")
+    assert count.states("考核内容包括教学质量、师资建设、资源共享等方面")
+    assert not count.states("全面实施素质教育,培养学生的创新意识")
+    assert [k.name for k in kinds_asked("联盟的一体化考核具体考哪几项?")] == ["parts"], "哪几项 asks for the items"
 
 
 def test_a_number_inside_a_yes_no_question_is_no_quantity_asked():

@@ -227,10 +227,32 @@ def decides(analysis: QueryAnalysis, topic: _Topic, hits: list[Hit]) -> bool:
     head = _head_of(analysis.predicate, topic.terms)
     if not head or _ANALOGUE.search(analysis.predicate):
         return True
+    subject = _rare_subject(analysis.subject, topic)
     return any(
-        names_term(sentence, head) and not is_preamble(sentence) and topic.share_named(context) >= STATED_TERM_SHARE
+        _names_both(sentence, context, head, subject)
+        and not is_preamble(sentence)
+        and topic.share_named(context) >= STATED_TERM_SHARE
         for sentence, context in _sentences_in_context(hits)
     )
+
+
+def _names_both(sentence: str, context: str, head: str, subject: str) -> bool:
+    """The sentence names the head, its context the subject; or (a list of who may take part: 本市小学…普通高中)
+    the sentence names the subject, its context the head."""
+    if not subject:
+        return names_term(sentence, head)
+    return (names_term(sentence, head) and names_term(context, subject)) or (
+        names_term(sentence, subject) and names_term(context, head)
+    )
+
+
+def _rare_subject(subject: str, topic: _Topic) -> str:
+    """The rarest word of whom a yes/no question asks, when it is rarer than the question's mean (民办 of 民办学校).
+
+    A rule on 学校 says nothing of 民办学校; a common subject (学校, 老师) is named anywhere and decides nothing.
+    """
+    rare = [t for t in topic.rare_terms() if t in subject and not _light(t)]
+    return topic.rarest(tuple(rare)) if rare else ""
 
 
 def _light(term: str) -> bool:

@@ -732,7 +732,17 @@ def yes_no_predicate(question: str) -> str:
 
     The words after its modal (能不能/是否… first, else the first plain one: 会, 可以, 有 …) in its last part.
     """
+    clause, match = _yes_no_modal(question)
+    return clause[match.end():].strip() if match else ""
+
+
+def yes_no_subject(question: str) -> str:
+    """Of whom a yes/no question asks it: the words before its modal in its last part (民办学校 of 民办学校能不能…)."""
+    clause, match = _yes_no_modal(question)
+    return clause[: match.start()].strip() if match else ""
+
+
+def _yes_no_modal(question: str) -> tuple[str, re.Match | None]:
     text = re.sub(r"[吗么呢]?[?？。!！\s]*$", "", question.strip())
     clause = re.split(r"[,，;；?？]", text)[-1]
-    match = _STRONG_MODAL.search(clause) or _MODAL.search(clause)
-    return clause[match.end():].strip() if match else ""
+    return clause, _STRONG_MODAL.search(clause) or _MODAL.search(clause)

@@ -24,6 +24,7 @@ from policytext.asks import (
     kinds_asked,
     quoted_term_patterns,
     yes_no_predicate,
+    yes_no_subject,
 )
 from policytext.dates import BRACKETED_YEAR_NUMBER, CN_DATE, YEAR
 from policytext.doctypes import ORGAN_AT_LINE_END
@@ -150,6 +151,7 @@ class QueryAnalysis:
     kinds: tuple[AnswerKind, ...] = ()  # the kinds of fact asked for (a sum, a share, a deadline, a body …)
     yes_no: bool = False  # 能不能/是否/会不会 …: the clause that decides it leads
     predicate: str = ""  # what a yes/no question asks whether (派老师来上课)
+    subject: str = ""  # of whom it asks it (民办学校 of 民办学校能不能参加联盟)
     action: str = ""  # what a question asks who does (由哪个部门来审核 -> 审核)
     event: str = ""  # what a question asks the date of (哪一年能投入使用 -> 投入使用)
     asks_for_basis: bool = False  # 依据/背景…: framing sentences (为贯彻…, 根据…) may lead
@@ -240,6 +242,7 @@ def analyze(question: str, known_regions: Collection[str] = (), asked_by: str = 
         kinds=tuple(k for k in kinds_asked(asking) if not (facts and k.name in _DOCUMENT_FACT_KINDS)),
         yes_no=asks_yes_no(asking),
         predicate=yes_no_predicate(asking) if asks_yes_no(asking) else "",
+        subject=yes_no_subject(asking) if asks_yes_no(asking) else "",
         action=asked_action(asking),
         event=asked_event(asking),
         asks_for_basis=bool(BASIS_QUESTION.search(asking)),

@@ -268,6 +268,12 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         # the scope of the whole region (全省) is implied by the region's own document
         ("山西全省哪年做到所有县都推行办学模式改革?", "answered"),
         ("上海全市哪年做到所有学校都实现学区化集团化办学?", "not_stated"),
+        # a yes/no question asked of a rare subject (民办学校) is decided by a clause on that subject
+        ("葫芦岛的民办学校要不要参加帮扶?", "not_stated"),
+        ("二道区的民办学校能不能加入大学区?", "not_stated"),
+        ("山西的民办学校可以组建教育集团吗?", "not_stated"),  # 山西 writes of 优质学校…组建教育集团
+        ("上海的完全中学能不能参与集团化办学?", "answered"),  # 本市小学、初中…完全中学…等基础教育阶段学校
+        ("巴州城里的老师交流到农村学校有没有交通补贴?", "answered"),  # 城里 ≈ 城镇
         # a sum asked beside whether a standard exists: the sum must be stated
         ("葫芦岛给帮扶学校拨多少钱,有没有标准?", "not_stated"),
         ("葫芦岛的帮扶覆盖面有没有目标,要到百分之多少?", "answered"),

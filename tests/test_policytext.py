@@ -19,6 +19,7 @@ from policytext.asks import (
     kinds_asked,
     names_a_school,
     yes_no_predicate,
+    yes_no_subject,
 )
 from policytext.dates import (
     chinese_date,
@@ -574,6 +575,12 @@ def test_a_city_names_itself_as_the_whole_city():
 def test_yes_no_questions_and_what_they_ask_whether(question, yes_no, predicate):
     assert asks_yes_no(question) is yes_no
     assert (yes_no_predicate(question) if yes_no else "") == predicate
+
+
+def test_of_whom_a_yes_no_question_asks():
+    assert yes_no_subject("巴州的民办学校能不能参加联盟?") == "巴州的民办学校"
+    assert yes_no_subject("集团成立以后,总校会派老师来代课吗?") == "总校"
+    assert yes_no_subject("是否需要审批?") == ""
 
 
 @pytest.mark.parametrize(

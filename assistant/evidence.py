@@ -237,8 +237,10 @@ def decides(analysis: QueryAnalysis, topic: _Topic, hits: list[Hit]) -> bool:
 
 
 def _names_both(sentence: str, context: str, head: str, subject: str) -> bool:
-    """The sentence names the head, its context the subject; or (a list of who may take part: 本市小学…普通高中)
-    the sentence names the subject, its context the head."""
+    """The sentence names the head and its context the subject, or the other way round.
+
+    The other way: a list of who may take part (本市小学…普通高中等学校) under a heading naming the mode.
+    """
     if not subject:
         return names_term(sentence, head)
     return (names_term(sentence, head) and names_term(context, subject)) or (

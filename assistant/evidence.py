@@ -85,7 +85,8 @@ class _Topic:
         The terms before the words asking for it in their part (实施方案 of 实施方案哪天前报州里?, not 州里);
         when that names none, the last term of the part before it, the head of what was said (…到成员学校
         蹲点,要蹲多久?), else the terms after them (什么时候实现集团化办学全覆盖?) — unless ``fall_back`` is
-        off: the question names an event or an action the sentence must name instead. A share is of what
+        off (the question names an event or an action the sentence must name instead) and the part names a
+        word of its own. A share is of what
         follows it too (多大比例的县区推开改革).
         """
         matches = list(kind.asked.finditer(self.question))
@@ -98,8 +99,8 @@ class _Topic:
             return tuple(self._terms_in(before + after))
         if terms := self._terms_in(before):
             return tuple(terms)
-        if not fall_back:
-            return ()
+        if not fall_back and _names_a_word(before):
+            return ()  # 意见最晚哪天要反馈: of 意见, which the library uses too widely to be a term
         for part in reversed(earlier):
             if terms := self._terms_in(part):
                 return (max(terms, key=terms.get),)
@@ -139,6 +140,17 @@ class _Topic:
         terms = self.terms if terms is None else terms
         total = sum(self.weights[t] for t in terms)
         return sum(self.weights[t] for t in terms if names_term(text, t)) / total if total else 1.0
+
+
+def _names_a_word(part: str) -> bool:
+    """The part of a question names a word of its own (意见 of 意见最晚), not only qualifiers and asking (具体要在几月)."""
+    return any(
+        len(t) >= 2 and not _QUALIFIER.fullmatch(t) and not _NOT_A_FOCUS.fullmatch(t) and not _ASKING.search(t)
+        for t in tokenize(part)
+    )
+
+
+_ASKING = re.compile(r"几|多少|什么|啥|哪|怎么|如何|何时")
 
 
 def judge(analysis: QueryAnalysis, hits: list[Hit], library_regions: list[str], library=None) -> Verdict:

@@ -274,6 +274,12 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         ("山西的民办学校可以组建教育集团吗?", "not_stated"),  # 山西 writes of 优质学校…组建教育集团
         ("上海的完全中学能不能参与集团化办学?", "answered"),  # 本市小学、初中…完全中学…等基础教育阶段学校
         ("巴州城里的老师交流到农村学校有没有交通补贴?", "answered"),  # 城里 ≈ 城镇
+        # a date asked in a part naming nothing (具体哪天之前报…): of what the part before names (实施方案),
+        # whose date 巴州 leaves blank (2014年--月--日前), not of the 意见 due 3月15日
+        ("巴州县市的联盟捆绑实施方案,具体几号之前报州教育局普教科?", "not_stated"),
+        ("巴州县市的联盟捆绑实施方案,具体哪天之前报到州教育局?", "not_stated"),
+        ("葫芦岛县区的帮扶实施方案,具体要在几月几号前报市教育局?", "answered"),
+        ("巴州征求意见稿的修改建议,最晚哪天要反馈给州教育局?", "answered"),
         # a sum asked beside whether a standard exists: the sum must be stated
         ("葫芦岛给帮扶学校拨多少钱,有没有标准?", "not_stated"),
         ("葫芦岛的帮扶覆盖面有没有目标,要到百分之多少?", "answered"),

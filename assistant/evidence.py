@@ -143,7 +143,7 @@ class _Topic:
 
 
 def _names_a_word(part: str) -> bool:
-    """The part of a question names a word of its own (意见 of 意见最晚), not only qualifiers and asking (具体要在几月)."""
+    """The part names a word of its own (意见 of 意见最晚), not only qualifiers and asking (具体要在几月)."""
     return any(
         len(t) >= 2 and not _QUALIFIER.fullmatch(t) and not _NOT_A_FOCUS.fullmatch(t) and not _ASKING.search(t)
         for t in tokenize(part)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from assistant.evidence import Verdict, judge, names_as_written, province_fallback, term_coverage
+from assistant.evidence import Verdict, judge, names_as_written, names_term, province_fallback, term_coverage
 from assistant.followup import Resolved, resolve
 from assistant.types import Answer, Citation, Turn
 from policytext.asks import KINDS, enumerates, is_framing, provisions
@@ -29,6 +29,7 @@ LIST_FIT = 1.5  # for a 哪些… question, a sentence that lists (…、…、�
 KIND_FIT = 2.0  # a sentence stating the kind of fact asked (a sum, a share, a deadline …) is likelier the answer
 FRAMING_WEIGHT = 0.1  # a framing sentence (为贯彻…, 现就…提出如下意见) answers only a question on purpose or basis
 UNASKED_WEIGHT = 0.5  # a follow-up's answer names what it adds (谁来指导? -> …的指导); one without it weighs less
+SYNONYM_SHARE = 0.25  # a question word found only as a synonym (老师 as 教师) counts this share of its weight
 PREDICATE_WEIGHT = 2.0  # for a yes/no question, the words of what it asks whether count this much more
 OWN_WORDS_FOUND = 0.75  # share of a short follow-up's words its own search must find to stand on its own
 RELATED_SHARE = 0.6  # clauses scoring below this share of the best one are not drawn on
@@ -378,7 +379,15 @@ def _item_on_question(hit: Hit, analysis: QueryAnalysis) -> bool:
 
 
 def _overlap(weights: dict[str, float], text: str) -> float:
-    return sum(weight for term, weight in weights.items() if term in text)
+    """The weight of the question's words the sentence writes, and a share for those it names otherwise.
+
+    Otherwise: in the documents' words (评职称: 职称晋升, 老师: 教师).
+    """
+    return sum(
+        weight if term in text else SYNONYM_SHARE * weight
+        for term, weight in weights.items()
+        if names_term(text, term)
+    )
 
 
 def _kind_only(analysis: QueryAnalysis) -> bool:

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from assistant import evidence
-from assistant.answer import _ranked_sentences, ask
+from assistant.answer import _overlap, _ranked_sentences, ask
 from assistant.followup import resolve
 from assistant.types import Answer, Turn
 from retrieval.types import Hit
@@ -550,3 +550,12 @@ def test_a_whole_is_written_as_such_or_with_a_word_for_all():
     assert writes_whole("到2018年,改革覆盖所有县(市、区)", "全覆盖")
     assert writes_whole("实现义务教育学校全覆盖", "全覆盖")
     assert not writes_whole("到2017年底,覆盖全市50%的义务教育阶段学校", "全覆盖")
+
+
+def test_a_question_word_in_the_documents_words_counts_part_of_its_weight():
+    weights = {"老师": 2.0, "评职称": 3.0}
+    written = _overlap(weights, "流动的老师在评职称时优先")
+    in_their_words = _overlap(weights, "对流动教师,在专业职称晋升上优先考虑")
+    assert written == 5.0
+    assert 0 < in_their_words < written
+    assert _overlap(weights, "落实绩效工资倾斜政策") == 0

@@ -38,9 +38,11 @@ _QUALIFIER = re.compile(
     r"至少|最少|最多|一共|总共|大概|大约|具体|一般|通常|只能|只可以|仅能|必须|一定|务必|"
     r"(?:全|本)(?:国|省|市|州|盟|县|区|旗)"
 )
+# What a figure counts by (学生人数: of 学生), like 比例 a word of what is asked for: no sentence must name it.
+_COUNTED_AS = re.compile(r"人数|数量|数目|个数")
 _NOT_A_FOCUS = re.compile(
     r"计划|打算|准备|预计|开始|完成|结束|启动|实现|做到|达到|开展|进行|必须|需要|要求|规定|明确|"
-    r"时间|时限|期限|日期|数量|比例|标准|金额"  # what is asked for, not what it is of
+    r"时间|时限|期限|日期|数量|人数|数目|比例|标准|金额"  # what is asked for, not what it is of
 )
 # In a yes/no predicate: verbs too light to be what it asks whether (让高校参与进来: of 高校), a count (一所帮一所
 # is written 一对一), and asking for something like X (类似X的做法), which the documents may well word otherwise.
@@ -294,7 +296,7 @@ def _topic(analysis: QueryAnalysis, texts: tuple[str, ...], counts: dict[str, in
         if term not in counts:
             counts[term] = sum(1 for text in texts if names_term(text, term))
         df = counts[term]
-        if df and not _QUALIFIER.fullmatch(term):
+        if df and not _QUALIFIER.fullmatch(term) and not _COUNTED_AS.fullmatch(term):
             weights[term] = math.log(1 + n / df)
     asked = tuple(t for t in analysis.asked_terms if t in weights)
     question = normalize_for_match(analysis.text).lower()

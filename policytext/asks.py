@@ -188,6 +188,7 @@ def _counted_words(rest: str) -> list[str]:
     return [w for w in tokenize(phrase) if len(w) >= 2]
 
 
+_COUNTED_AS = re.compile(r"人数|数量|数目|总数|个数|学校数|校数")
 _SHARE_OF = re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:在[\u4e00-\u9fff]{1,16}?)?占")  # 乡村教师在全县教师中占…的比例
 
 
@@ -200,7 +201,8 @@ def _share_of(question: str, share: AnswerKind) -> AnswerKind:
     part = re.split(r"[,，;；]", question)
     match = next((m for m in map(_SHARE_OF.search, reversed(part)) if m), None)
     words = longest_tokens([w for w in tokenize(match.group(1)) if len(w) >= 2]) if match else []
-    words = [w for w in words if not find_places(w).all]
+    # 学生人数占比: a share of 学生 (在校生占比为55.7%); 人数 only says what is counted
+    words = [w for w in words if not find_places(w).all and not _COUNTED_AS.fullmatch(w)]
     if not words:
         return share
     forms = [glossary().forms(w) for w in words]

@@ -280,6 +280,9 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         ("巴州县市的联盟捆绑实施方案,具体哪天之前报到州教育局?", "not_stated"),
         ("葫芦岛县区的帮扶实施方案,具体要在几月几号前报市教育局?", "answered"),
         ("巴州征求意见稿的修改建议,最晚哪天要反馈给州教育局?", "answered"),
+        # 人数 asks for a figure: what a stating sentence must name are the other words (学生 as 在校生)
+        ("葫芦岛农村学校的学生人数占比是多少?", "answered"),  # 在校生占比为55.7%
+        ("葫芦岛农村学校在校学生人数占全市多大比例?", "answered"),
         # a sum asked beside whether a standard exists: the sum must be stated
         ("葫芦岛给帮扶学校拨多少钱,有没有标准?", "not_stated"),
         ("葫芦岛的帮扶覆盖面有没有目标,要到百分之多少?", "answered"),

@@ -488,7 +488,9 @@ def test_a_count_is_of_what_the_question_counts(question, sentence, counts):
      ("城区学校的教师占全县教师的比例是多少?", "城区学校数占比为40%", False),
      ("乡村学生占多大比重?", "全县乡村学校在校生占比为55.7%", True),
      ("乡村学生占多大比重?", "乡村学校数占比为87.4%", False),
-     ("覆盖率要达到多少?", "帮扶覆盖面达到60%以上", True), ("覆盖率要达到多少?", "帮扶覆盖面逐年扩大", False)],
+     ("覆盖率要达到多少?", "帮扶覆盖面达到60%以上", True), ("覆盖率要达到多少?", "帮扶覆盖面逐年扩大", False),
+     ("乡村教师人数占比是多少?", "乡村教师占比为30%", True),  # 人数 says what is counted, not of whom
+     ("乡村教师人数占比是多少?", "乡村学校数占比为87.4%", False)],
 )  # fmt: skip
 def test_a_share_is_of_what_the_question_measures(question, sentence, states):
     (share,) = [k for k in kinds_asked(question) if k.name == "share"]

@@ -897,7 +897,10 @@ def test_what_a_question_asks_the_date_of(question, event):
 def test_which_school_each_of_several_is_led_by_asks_for_names():
     assert "named" in [k.name for k in kinds_asked("这三个联盟分别由哪所学校牵头?")]
     assert "named" in [k.name for k in kinds_asked("几个学区分别由哪几所学校组成?")]
+    assert "named" in [k.name for k in kinds_asked("这几个集团分别以哪所学校为核心?")]
+    assert "named" in [k.name for k in kinds_asked("两所初中分别跟哪所小学结对?")]
     assert "named" not in [k.name for k in kinds_asked("结对帮扶由哪所学校牵头?")], "a kind of school may answer"
+    assert "named" not in [k.name for k in kinds_asked("集团以哪所学校为龙头?")], "a kind of school may answer"
 
 
 def test_schools_asked_for_by_name_are_not_answered_by_regions():

@@ -894,6 +894,15 @@ def test_what_a_question_asks_the_date_of(question, event):
     assert asked_event(question) == event
 
 
+@pytest.mark.parametrize(
+    ("question", "counts"),
+    [("其他几所新学校呢?", False), ("另外几个集团怎么安排?", False), ("其余几所学校呢?", False),
+     ("另外还要建几所学校?", True), ("还要新建几所学校?", True)],
+)  # fmt: skip
+def test_the_other_few_is_no_count_asked(question, counts):
+    assert ("count" in [k.name for k in kinds_asked(question)]) is counts
+
+
 def test_which_school_each_of_several_is_led_by_asks_for_names():
     assert "named" in [k.name for k in kinds_asked("这三个联盟分别由哪所学校牵头?")]
     assert "named" in [k.name for k in kinds_asked("几个学区分别由哪几所学校组成?")]

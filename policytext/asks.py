@@ -31,12 +31,14 @@ _ANY_NUMERAL = (
     r"(?:\s*[—\-~～〜–至到]\s*(?:\d+|[一二两三四五六七八九十]+))?\s*"
 )
 _MEASURES = "个所项次名类种条位批家节门"
-_ASKED_COUNT = re.compile(rf"(?<![哪那这好面边近围他余外])(?:几|多少)([{_MEASURES}])\s*[\u4e00-\u9fff]")
+# 几 after these is no count asked: 哪几所, 这几个, 好几个, 其他几所 (the other few), 其余几个, 另外几所
+_NOT_COUNTING = "(?<![哪那这好面边近围他余外])"
+_ASKED_COUNT = re.compile(rf"{_NOT_COUNTING}(?:几|多少)([{_MEASURES}])\s*[\u4e00-\u9fff]")
 _LESSONS = "节"  # 几节课: lessons, whatever words follow
 _SELF_SAYING_MEASURES = "所" + _LESSONS  # the measure alone says what is counted (schools, institutions; lessons)
-_ASKED_COUNT_AT = re.compile(rf"(?<![哪那这好面边近围他余外])(?:几|多少)((?!名[师校])[{_MEASURES}人])")  # 名师: no measure
+_ASKED_COUNT_AT = re.compile(rf"{_NOT_COUNTING}(?:几|多少)((?!名[师校])[{_MEASURES}人])")  # 名师: no measure
 # A one-character unit counted (几个区, 多少个县): policy text counts it without the measure (4区先行试点).
-_ASKED_UNIT = re.compile(r"(?<![哪那这好面边近围他余外])(?:几|多少)(个)?([区县市省州乡镇村校])(?![长委级属])")  # not 几个区长
+_ASKED_UNIT = re.compile(rf"{_NOT_COUNTING}(?:几|多少)(个)?([区县市省州乡镇村校])(?![长委级属])")  # not 几个区长
 # A duration: a small number of years, months … (2018年 is a year, not a duration; 九年一贯制, 三年级 are none).
 DURATION = (
     r"(?<![\d])(?:\d{1,2}|[一二两三四五六七八九十半]+)\s*(?:个)?(?:小时|分钟|天|周|星期|个?月|年(?!一贯|制|级)|学期|学年)"
@@ -259,7 +261,7 @@ ANSWER_KINDS = (
         "count",
         re.compile(
             # 多少名师 counts 名师 (famous teachers) or teachers by 名: a count either way
-            r"(?<![哪那这好面边近围他余外])(?:几|多少)(?:个(?!方面)|所|名|人|项|条|位|批|家|次|节|门)|至少(?:要|得|需要)?(?:有)?几|"
+            rf"{_NOT_COUNTING}(?:几|多少)(?:个(?!方面)|所|名|人|项|条|位|批|家|次|节|门)|至少(?:要|得|需要)?(?:有)?几|"
             r"多少(?:县|区|市|乡镇|学校)"
         ),
         _pattern(rf"{_COUNT_NUMERAL}[{_MEASURES}人]"),

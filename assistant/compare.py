@@ -33,7 +33,7 @@ from assistant.evidence import per_library, province_fallback
 from assistant.types import ComparedClause, Comparison, ComparisonRow
 from errors import BadQuery
 from ingest.types import Clause, Document
-from policytext.asks import QUANTITY_NOUNS, enumerates, is_framing, kinds_named, provisions
+from policytext.asks import QUANTITY_NOUNS, enumerates, is_preamble, kinds_named, provisions
 from policytext.lexicon import glossary, parts_of
 from policytext.places import region_forms
 from policytext.question import KINDS_QUESTION, LIST_QUESTION, core_topic, topic_head, topic_tokens
@@ -56,7 +56,6 @@ MAX_PER_DOC = 3
 _COORDINATION = re.compile(r"^(?:和|与|及|以及|或|或者|、|跟|同|和其他)$")
 _GENERIC_HEAD = re.compile(r"(?:工作|问题|情况|事项|事宜)$")
 _PHRASE_END = re.compile(r"$|[的、，,。?？;；和与及或跟同等这那上里中在方面分各有]")
-_INTRODUCES_PROVISIONS = re.compile(r"如下|以下|现将|现就|特制定|制定本")  # a preamble: what follows provides
 QUANTITY_BONUS = 0.3  # a topic naming a quantity (节数, 比例, 数额): a clause stating one ranks first in its row
 # (and a topic asking which kinds there are, 哪些模式: a clause listing them)
 HEAD_WEIGHT = 2.0  # weight of the head's concepts in an 'A的B' topic, relative to the modifier's
@@ -338,7 +337,7 @@ def _enumerates_any(clause: Clause, concepts: Sequence[Concept]) -> bool:
 def _framing_only(clause: Clause, concepts: Sequence[Concept]) -> bool:
     """Every sentence naming the topic is a preamble (为进一步落实…考核工作要求,现将…安排如下): no provision."""
     naming = [s for s in provisions(normalize_for_match(clause.text).lower()) if _names_any(s, concepts)]
-    return bool(naming) and all(is_framing(s) and _INTRODUCES_PROVISIONS.search(s) for s in naming)
+    return bool(naming) and all(is_preamble(s) for s in naming)
 
 
 def _in_enumeration(sentence: str, concepts: Sequence[Concept]) -> bool:

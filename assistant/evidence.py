@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
-from policytext.asks import AnswerKind, is_framing, is_preamble, match_form, provisions, quoted_terms
+from policytext.asks import COUNTED_BY, AnswerKind, is_framing, is_preamble, match_form, provisions, quoted_terms
 from policytext.lexicon import MIN_SYNONYM_CHARS, glossary, tokenize
 from policytext.places import gazetteer
 from policytext.question import FRAMING_WORDS, QueryAnalysis
@@ -38,8 +38,6 @@ _QUALIFIER = re.compile(
     r"至少|最少|最多|一共|总共|大概|大约|具体|一般|通常|只能|只可以|仅能|必须|一定|务必|"
     r"(?:全|本)(?:国|省|市|州|盟|县|区|旗)"
 )
-# What a figure counts by (学生人数: of 学生), like 比例 a word of what is asked for: no sentence must name it.
-_COUNTED_AS = re.compile(r"人数|数量|数目|个数")
 _NOT_A_FOCUS = re.compile(
     r"计划|打算|准备|预计|开始|完成|结束|启动|实现|做到|达到|开展|进行|必须|需要|要求|规定|明确|"
     r"时间|时限|期限|日期|数量|人数|数目|比例|标准|金额"  # what is asked for, not what it is of
@@ -88,8 +86,7 @@ class _Topic:
         when that names none, the last term of the part before it, the head of what was said (…到成员学校
         蹲点,要蹲多久?), else the terms after them (什么时候实现集团化办学全覆盖?) — unless ``fall_back`` is
         off (the question names an event or an action the sentence must name instead) and the part names a
-        word of its own. A share is of what
-        follows it too (多大比例的县区推开改革).
+        word of its own. A share is of what follows it too (多大比例的县区推开改革).
         """
         matches = list(kind.asked.finditer(self.question))
         if not matches:
@@ -296,7 +293,7 @@ def _topic(analysis: QueryAnalysis, texts: tuple[str, ...], counts: dict[str, in
         if term not in counts:
             counts[term] = sum(1 for text in texts if names_term(text, term))
         df = counts[term]
-        if df and not _QUALIFIER.fullmatch(term) and not _COUNTED_AS.fullmatch(term):
+        if df and not _QUALIFIER.fullmatch(term) and not COUNTED_BY.fullmatch(term):  # 人数: named by no sentence
             weights[term] = math.log(1 + n / df)
     asked = tuple(t for t in analysis.asked_terms if t in weights)
     question = normalize_for_match(analysis.text).lower()

@@ -190,7 +190,9 @@ def _counted_words(rest: str) -> list[str]:
     return [w for w in tokenize(phrase) if len(w) >= 2]
 
 
-_COUNTED_AS = re.compile(r"人数|数量|数目|总数|个数|学校数|校数")
+# What a figure counts by (学生人数: of 学生): a word of what is asked for, like 比例, not of what it is of
+COUNTED_BY = re.compile(r"人数|数量|数目|个数")
+_COUNTED_AS = re.compile(rf"{COUNTED_BY.pattern}|总数|学校数|校数")  # 学校数占比: of the schools
 _SHARE_OF = re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:在[\u4e00-\u9fff]{1,16}?)?占")  # 乡村教师在全县教师中占…的比例
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from policytext.numerals import parse_number
 
@@ -59,6 +60,29 @@ def is_date_line(line: str) -> bool:
 def is_timestamp(line: str) -> bool:
     """A line holding a clock time (2016-01-05 10:23): a web page's publishing stamp, not a date of issue."""
     return bool(_CLOCK.search(line))
+
+
+def doc_number_key(number: str) -> str:
+    """A 文号 in one spelling, to compare two (晋教基 [2015] 第27号 and 晋教基〔2015〕27号文 are one)."""
+    number = re.sub(r"\s+|第|(?:文件|文)$", "", number)
+    return re.sub(r"[\]］)）】]", "〕", re.sub(r"[\[［(（【]", "〔", number))
+
+
+def doc_numbers_named(text: str, known: Collection[str]) -> tuple[str, ...]:
+    """The known 文号 the text names, each as written (with a 文/文件 right after it: …27号文里).
+
+    The organ's name is cut where the known number's begins: 按照晋教基〔2015〕27号 names 晋教基〔2015〕27号.
+    """
+    keys = [doc_number_key(k) for k in known if k]
+    named = []
+    for match in re.finditer(rf"(?:{DOC_NUMBER.pattern})(?:文件|文)?", text):
+        written = match.group(0)
+        for key in keys:
+            organ = key.split("〔", 1)[0]
+            if doc_number_key(written).endswith(key) and organ in written:
+                named.append(written[written.find(organ) :])
+                break
+    return tuple(named)
 
 
 def is_doc_number_line(line: str) -> bool:

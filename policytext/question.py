@@ -26,7 +26,7 @@ from policytext.asks import (
     yes_no_predicate,
     yes_no_subject,
 )
-from policytext.dates import BRACKETED_YEAR_NUMBER, CN_DATE, YEAR
+from policytext.dates import BRACKETED_YEAR_NUMBER, CN_DATE, YEAR, doc_numbers_named
 from policytext.doctypes import ORGAN_AT_LINE_END
 from policytext.lexicon import MIN_SYNONYM_CHARS, glossary, longest_tokens, tokenize, words_of
 from policytext.places import find_places, gazetteer, region_forms, unlisted_places
@@ -91,6 +91,8 @@ def besides_named(question: str) -> str:
     """What a 'more' question says it has been given (除了覆盖率,还有别的指标吗? -> 覆盖率); "" if it says none."""
     match = _BESIDES.search(question.strip())
     return match.group(1) if match else ""
+
+
 _DOCUMENT_NOUN = r"(?:通知|文件|规划|方案|意见|规定|办法|细则|指引)"
 _LOCATIVE = r"(?:里|中|上|里面|当中)"
 # Points at a document of the conversation (那份通知, 这个规划里): says where to look, not what about.
@@ -127,7 +129,7 @@ def listed_noun(question: str) -> str:
     # 帮扶形式总共有哪几种?: the word before it
     before = re.split(r"[,，;；]", re.split(r"哪些|哪几", question, maxsplit=1)[0])[-1]
     words = [w for w in tokenize(before) if len(w) >= 2 and not _LIST_FILLER.fullmatch(w)]
-    return words[-1] if words and "哪" in question[len(before):] else ""
+    return words[-1] if words and "哪" in question[len(before) :] else ""
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ class QueryAnalysis:
     modes: tuple[str, ...] = ()  # glossary terms of the modes named, e.g. 集团化办学
     variant_terms: tuple[tuple[str, str], ...] = ()  # (variant, glossary term) pairs: (老师, 教师)
     region_forms: tuple[str, ...] = ()  # how the question wrote the regions it names (kept out of content words)
+    doc_numbers: tuple[str, ...] = ()  # the library documents' own 文号 it names, as written (a filter, like regions)
     scope_words: tuple[str, ...] = ()  # 各地/分别…: say where to look, not what about (kept out of content words)
     comparative: bool = False  # asks across documents (各地/分别/对比…)
     document_facts: tuple[str, ...] = ()  # asks for the document's own date / number / issuer
@@ -207,8 +210,13 @@ class QueryAnalysis:
         return [t for t in own if not any(t in w for w in self.kind_words)]
 
 
-def analyze(question: str, known_regions: Collection[str] = (), asked_by: str = "") -> QueryAnalysis:
+def analyze(
+    question: str, known_regions: Collection[str] = (), asked_by: str = "", known_numbers: Collection[str] = ()
+) -> QueryAnalysis:
     """Analyse a question; ``known_regions`` are the region names the library has documents for.
+
+    ``known_numbers``: the library documents' own 文号. One the question names picks its document, so its
+    characters (晋教基, 27) are no content words: the clauses of that document do not repeat them.
 
     ``asked_by``: the words that say what is asked, when they are not the whole question (a follow-up
     read against the conversation: its topic comes from the previous turn, what it asks from its own words).
@@ -219,6 +227,7 @@ def analyze(question: str, known_regions: Collection[str] = (), asked_by: str = 
     regions = tuple(n for n in named if n in known_regions)
     unknown = tuple(n for n in named if n not in known_regions and not _inside_known(n, regions))
     forms = tuple(f for r in regions for f in region_forms(r) if f in question)
+    numbers = doc_numbers_named(question, known_numbers)
     scope = tuple(COMPARATIVE.findall(question))
     facts = document_facts(asking)
     about_document = bool(ABOUT_DOCUMENT.search(CITED_NUMBER_QUESTION.sub("", question)))
@@ -232,6 +241,7 @@ def analyze(question: str, known_regions: Collection[str] = (), asked_by: str = 
         modes=glossary().modes_named(question),
         variant_terms=variant_terms(question),
         region_forms=forms,
+        doc_numbers=numbers,
         scope_words=scope,
         comparative=bool(scope),
         document_facts=facts,
@@ -246,7 +256,7 @@ def analyze(question: str, known_regions: Collection[str] = (), asked_by: str = 
         action=asked_action(asking),
         event=asked_event(asking),
         asks_for_basis=bool(BASIS_QUESTION.search(asking)),
-        words=tuple(tokenize(strip_framing(topic, forms))),
+        words=tuple(tokenize(strip_framing(topic, forms + numbers))),
         asked_words=_own_words(asked_by if about_document else POINTED_DOCUMENT.sub("，", asked_by), forms)
         if asked_by and asked_by != question
         else (),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from policytext.dates import doc_number_key
 from policytext.doctypes import organ_forms
 from policytext.lexicon import names_as_words
 from policytext.question import QueryAnalysis, analyze
@@ -20,7 +21,18 @@ def library_regions(library: Library) -> dict[str, set[str]]:
 
 def analyze_in(question: str, library: Library, asked_by: str = "") -> QueryAnalysis:
     """Analyse a question against the regions this library covers (``asked_by``: see ``analyze``)."""
-    return analyze(question, library_regions(library), asked_by=asked_by)
+    numbers = [doc.meta.doc_number for doc in library.documents.values()]
+    return analyze(question, library_regions(library), asked_by=asked_by, known_numbers=numbers)
+
+
+def documents_numbered(numbers: tuple[str, ...], library: Library) -> set[str]:
+    """Documents whose own 文号 is one of those named (as written, see ``doc_numbers_named``)."""
+    keys = {doc_number_key(n) for n in numbers}
+    return {
+        d
+        for d, doc in library.documents.items()
+        if doc.meta.doc_number and any(k.endswith(doc_number_key(doc.meta.doc_number)) for k in keys)
+    }
 
 
 def documents_issued_by_named_organ(question: str, library: Library) -> set[str]:

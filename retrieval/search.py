@@ -19,7 +19,7 @@ from retrieval.embed import make_embedder
 from retrieval.index import bm25_path, build_lexical, lexical_revision, record_ids
 from retrieval.lexical import LexicalIndex
 from retrieval.library import FORMAT_VERSION, Library, LibraryHome, open_library
-from retrieval.query import analyze_in, doc_ids_for_regions, documents_issued_by_named_organ
+from retrieval.query import analyze_in, doc_ids_for_regions, documents_issued_by_named_organ, documents_numbered
 from retrieval.store import VectorStore
 from retrieval.types import Hit, SearchFilters
 from settings import Settings, get_settings
@@ -155,7 +155,7 @@ class Retriever:
         return [Hit(rank, score, *clauses[cid]) for rank, (cid, score) in enumerate(ranked, 1)]
 
     def _allowed_docs(self, filters: SearchFilters | None, analysis: QueryAnalysis) -> set[str] | None:
-        """Documents in scope: filters, else the issuer's documents, else the regions' documents (None = all).
+        """Documents in scope: filters, the 文号's document, the issuer's, else the regions' (None = all).
 
         An organ the question names as a document's issuer comes before the regions it names: in
         教育部办公厅通知北京、上海签署备忘录的文件, 北京 and 上海 are the addressees.
@@ -163,6 +163,8 @@ class Retriever:
         docs = self._library.documents
         if filters and not filters.empty:
             return {d for d, doc in docs.items() if matches_filters(doc, filters)}
+        if analysis.doc_numbers:
+            return documents_numbered(analysis.doc_numbers, self._library)
         if issued := documents_issued_by_named_organ(analysis.text, self._library):
             return issued
         if analysis.regions:
@@ -345,7 +347,7 @@ def _lexical_terms(wording: Wording, analysis: QueryAnalysis) -> list[str]:
     Single characters are dropped when words remain: those jieba leaves alone in a question are mostly
     light verbs and particles (能, 会, 去, 好, 里) that match everywhere and blur the ranking.
     """
-    stripped = strip_framing(wording.text, analysis.region_forms + analysis.scope_words)
+    stripped = strip_framing(wording.text, analysis.region_forms + analysis.scope_words + analysis.doc_numbers)
     tokens = tokenize(stripped) + tokenize(" ".join(wording.added))
     return [t for t in tokens if len(t) > 1] or tokens
 
@@ -433,4 +435,3 @@ def _without_repeats(ranked: list[tuple[str, float]], clauses: dict) -> list[tup
             seen.add(key)
             kept.append((cid, score))
     return kept
-

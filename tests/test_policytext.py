@@ -23,6 +23,7 @@ from policytext.asks import (
 )
 from policytext.dates import (
     chinese_date,
+    doc_numbers_named,
     header_parenthesis,
     is_date_line,
     is_doc_number_line,
@@ -231,6 +232,30 @@ def test_timestamps_are_no_dates_of_issue():
 )  # fmt: skip
 def test_doc_number_lines(line, is_number):
     assert is_doc_number_line(line) is is_number
+
+
+_OWN_NUMBERS = ("晋教基〔2015〕27号", "沪教委基〔2015〕80号", "")
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [("晋教基〔2015〕27号文里提了哪几种模式?", ("晋教基〔2015〕27号文",)),
+     ("按照晋教基 [2015] 第27号,学区怎么划?", ("晋教基 [2015] 第27号",)),  # another spelling; 按照 is no organ
+     ("沪教委基（2015）80号文件适用哪些学校?", ("沪教委基（2015）80号文件",)),
+     ("晋教基〔2015〕28号文里提了哪几种模式?", ()),  # another serial: not the library's document
+     ("辽政办发〔2018〕53号要求什么?", ()),  # cited by a document, not one of its own
+     ("山西2015年的27号文件讲什么?", ())],
+)  # fmt: skip
+def test_a_question_names_a_library_document_by_its_number(question, named):
+    assert doc_numbers_named(question, _OWN_NUMBERS) == named
+
+
+def test_a_named_document_number_is_no_content_word():
+    analysis = analyze("晋教基〔2015〕27号文里推荐了哪几种办学模式?", known_numbers=_OWN_NUMBERS)
+    assert analysis.doc_numbers == ("晋教基〔2015〕27号文",)
+    assert not any(t in "晋教基〔2015〕27号文" for t in analysis.topic_terms) and "办学模式" in analysis.topic_terms
+    cited = analyze("辽政办发〔2018〕53号要求什么?", known_numbers=_OWN_NUMBERS)
+    assert cited.doc_numbers == () and any("办发" in t for t in cited.topic_terms)
 
 
 @pytest.mark.parametrize(

@@ -368,6 +368,20 @@ def test_an_issuer_named_in_the_question_scopes_it_before_the_regions_it_names(l
     assert {h.document.meta.place for h in plain} == {"上海市"}, "no issuer named: the region scopes"
 
 
+def test_a_document_named_by_its_number_scopes_the_search(library_settings):
+    """Officials cite a document by its 文号; its clauses answer, in whatever spelling of the brackets."""
+    retriever = Retriever.open(library_settings)
+    docs = retriever.library.documents.values()
+    numbered = [d for d in docs if d.meta.doc_number and "〔" in d.meta.doc_number]
+    assert len(numbered) >= 5, "the library holds documents with a 文号"
+    for doc in numbered[:5]:
+        written = doc.meta.doc_number.replace("〔", "[").replace("〕", "]")
+        hits = retriever.search(f"{written}文件对学校有什么要求?", k=5)
+        assert hits and {h.document.doc_id for h in hits} == {doc.doc_id}, (doc.meta.doc_number, [h.document.meta.title for h in hits])
+    serial = re.sub(r"(\d+)号$", lambda m: f"{int(m[1]) + 900}号", numbered[0].meta.doc_number)
+    assert len({h.document.doc_id for h in retriever.search(f"{serial}文件对学校有什么要求?", k=10)}) > 1, "no such document"
+
+
 def test_a_document_fact_comes_from_the_document_the_question_describes(tmp_path):
     """Every notice of one issuer has a date line; the one asked for is the document the question describes."""
     from conftest import LIBRARY

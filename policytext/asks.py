@@ -247,11 +247,13 @@ def _count_of(question: str, count: AnswerKind) -> AnswerKind:
     return replace(count, states=_states_count_of(question), what="人数" if people else count.what)
 
 
+_HOW_MUCH = r"(?:多少|几)(?![种类样项])"  # 几种补贴 asks which kinds, not how much
+
 ANSWER_KINDS = (
     AnswerKind(
         "amount",
         re.compile(
-            rf"多少(?:万?元|钱)|金额|(?:发|给|补|奖|拨|出|配套)多少|{_MONEY}.{{0,6}}(?:多少|几)|(?:多少|几).{{0,6}}{_MONEY}|"
+            rf"多少(?:万?元|钱)|金额|(?:发|给|补|奖|拨|出|配套)多少|{_MONEY}.{{0,6}}{_HOW_MUCH}|{_HOW_MUCH}.{{0,6}}{_MONEY}|"
             r"(?:发放|补助|补贴|奖励)标准|每[月年人].{0,4}多少(?![名个所人位项次节家门条批])|"  # 每年引进多少名: count
             rf"{_MONEY}[^,，?？]{{0,8}}(?:什么|啥|多少)标准|(?:什么|啥|多少)标准[^,，?？]{{0,8}}{_MONEY}"
         ),

@@ -95,7 +95,7 @@ def _answer_reading(
     elif analysis.document_facts and not analysis.comparative:
         answer = document_fact_answer(question, resolved.text, hits[0], analysis.document_facts)
     else:
-        items = sibling_items(hits[0]) if _lists_kinds(analysis) else []
+        items = kinds_listed(hits[0], analysis) if _lists_kinds(analysis) else []
         answer = compose(question, analysis, hits, scope_note, items, given=resolved.exclude, besides=resolved.besides)
     return replace(answer, reading=resolved.reading), hits, resolved
 
@@ -176,6 +176,17 @@ def sibling_items(hit: Hit) -> list[Hit]:
         if len(clause.path) == len(path) and clause.path[:-1] == path[:-1] and clause.path[-1] not in seen:
             seen[clause.path[-1]] = Hit(0, 0.0, clause, hit.document)
     return list(seen.values()) if len(seen) >= 2 else []
+
+
+def kinds_listed(hit: Hit, analysis: QueryAnalysis) -> list[Hit]:
+    """The hit's sibling items, when the heading over them names what the question asks the kinds of.
+
+    Under 三、主要模式 the items are the modes (哪几种办学模式); under 五、保障措施 they are measures, and a
+    question on 哪几种补贴 is answered by the sentence that names them (分别发放农村教师津贴和交通补贴).
+    """
+    noun = listed_noun(analysis.text)
+    parent = strip_number(hit.clause.path[-2]) if len(hit.clause.path) >= 2 else ""
+    return sibling_items(hit) if len(noun) >= 2 and noun[-2:] in parent else []
 
 
 def _item_label(hit: Hit) -> str:

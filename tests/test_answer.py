@@ -162,6 +162,14 @@ def test_which_kinds_lists_the_sibling_items(retriever):
     assert len({c.clause_id for c in answer.citations}) >= 3
 
 
+def test_the_items_are_listed_only_under_a_heading_naming_their_kind(retriever):
+    modes = ask("山西的文件里主要模式有哪几种?", retriever).answer.splitlines()[0]
+    assert "列出4项" in modes and all(m in modes for m in ("教育联盟", "集团化办学", "学区制管理", "对口帮扶")), modes
+    allowances = ask("巴州对农村教师和交流到农村学校的城镇教师发哪几种补贴?", retriever).answer
+    assert "列出" not in allowances, "the items under 五、保障措施 are no kinds of 补贴"
+    assert "交通补贴" in allowances
+
+
 def test_llm_mode_through_ask_streams_and_checks_citations(retriever):
     from openai_stub_server import start_stub, stop_stub
 

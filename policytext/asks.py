@@ -148,6 +148,9 @@ def _measure_of(measure: str) -> str:
     return "[名位人]" if measure in "名位人" else re.escape(measure)
 
 
+_COUNT_ENDS = r"(?=$|[^\u4e00-\u9fff]|以上|以内|及以上|左右)"  # the number ends the phrase: no noun follows
+
+
 def _states_count_of(question: str) -> Callable[[str], bool]:
     """A count of what the question counts.
 
@@ -172,7 +175,9 @@ def _states_count_of(question: str) -> Callable[[str], bool]:
             patterns.append(re.compile(number))
             continue
         named = "(?:" + "|".join(map(re.escape, words)) + ")"
-        patterns.append(re.compile(rf"{number}\s*[\u4e00-\u9fff]{{0,6}}?{named}|{named}[\u4e00-\u9fff]{{0,8}}?{number}"))
+        # 骨干教师3名 counts them; in 捆绑区域内…的2—3所薄弱学校 the number counts what follows it
+        after = rf"{named}[\u4e00-\u9fff]{{0,8}}?{number}{_COUNT_ENDS}"
+        patterns.append(re.compile(rf"{number}\s*[\u4e00-\u9fff]{{0,6}}?{named}|{after}"))
     if not patterns:
         patterns = [re.compile(rf"{_COUNT_NUMERAL}[{_MEASURES}人]")]
     return lambda sentence: any(p.search(sentence) for p in patterns) or bool(share and share.search(sentence))

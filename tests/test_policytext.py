@@ -501,7 +501,11 @@ def test_answer_kinds(kind, asked, not_asked, given, not_given):
      ("首批有几个县参加?", "首批确定12县参加", True), ("多少个区要成立指导中心?", "全市7个区成立", True),
      ("有几个区长?", "在4区先行", False), ("几个县的教研员?", "在4区先行", False),
      ("全县一共有多少所初中?", "初中学校数占比为40%", False), ("有多少县推行?", "80%以上的县推行", True),
-     ("到2015年有几个县达标?", "2015年30%的县(3个)达标", True), ("有几个县参加?", "全县学校都要参加", False)],
+     ("到2015年有几个县达标?", "2015年30%的县(3个)达标", True), ("有几个县参加?", "全县学校都要参加", False),
+     # the word then its number: the number must end the phrase, not count a noun after it
+     ("每校派几名骨干教师?", "选派骨干教师3名以上", True), ("每校派几名骨干教师?", "骨干教师不少于2名。", True),
+     ("全县组建了多少个教育集团?", "教育集团吸收合并2-3所薄弱学校", False),
+     ("一共组建了几个联盟?", "联盟内每校派出1名干部", False)],
 )  # fmt: skip
 def test_a_count_is_of_what_the_question_counts(question, sentence, counts):
     (count,) = [k for k in kinds_asked(question) if k.name == "count"]

@@ -699,6 +699,9 @@ def test_variants_stand_for_their_term_but_short_ones_only_as_words():
     assert ("老师", "教师") in variant_terms("老师要去乡下学校吗")
     assert not any(v == "师大" for v, _ in variant_terms("教师大量流失"))
     assert not any(term == "教师" for _, term in variant_terms("教师和老师")), "the term itself is named"
+    # how people say migrant workers' children, and how the plans write them
+    assert ("外来务工人员的孩子", "流动人口适龄子女") in variant_terms("外来务工人员的孩子上学怎么安排")
+    assert ("外来务工人员子女", "流动人口适龄子女") in variant_terms("外来务工人员子女能就近入学吗")
 
 
 def test_analysis_separates_known_and_unknown_regions():

@@ -11,7 +11,7 @@ from assistant.followup import Resolved, resolve
 from assistant.types import Answer, Citation, Turn
 from policytext.asks import KINDS, enumerates, is_framing, provisions
 from policytext.dates import chinese_date
-from policytext.lexicon import tokenize
+from policytext.lexicon import longest_tokens, tokenize
 from policytext.numbering import is_outline_level, numbering_level, strip_number
 from policytext.question import QueryAnalysis, listed_noun
 from policytext.sentences import cjk_count, split_sentences
@@ -392,12 +392,14 @@ def _item_on_question(hit: Hit, analysis: QueryAnalysis) -> bool:
 def _overlap(weights: dict[str, float], text: str) -> float:
     """The weight of the question's words the sentence writes, and a share for those it names otherwise.
 
-    Otherwise: in the documents' words (评职称: 职称晋升, 老师: 教师).
+    Otherwise: in the documents' words (评职称: 职称晋升, 老师: 教师). A part of a longer question word counts
+    only as written: 孩子 of 外来务工人员的孩子 is not matched by 困难家庭学生.
     """
+    whole = set(longest_tokens(list(weights)))
     return sum(
         weight if term in text else SYNONYM_SHARE * weight
         for term, weight in weights.items()
-        if names_term(text, term)
+        if term in text or (term in whole and names_term(text, term))
     )
 
 

@@ -170,6 +170,12 @@ def test_the_items_are_listed_only_under_a_heading_naming_their_kind(retriever):
     assert "交通补贴" in allowances
 
 
+def test_a_part_of_a_question_word_counts_only_as_written(retriever):
+    """孩子 inside 外来务工人员的孩子 is no question word of its own to be matched as 学生 (困难家庭学生)."""
+    lead = ask("二道区对外来务工人员的孩子上学有什么安排?", retriever).answer.splitlines()[0]
+    assert "流动人口适龄子女" in lead.split("[")[0], lead
+
+
 def test_llm_mode_through_ask_streams_and_checks_citations(retriever):
     from openai_stub_server import start_stub, stop_stub
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from policytext.asks import COUNTED_BY, AnswerKind, is_framing, is_preamble, match_form, provisions, quoted_terms
+from policytext.dates import doc_number_key
 from policytext.lexicon import MIN_SYNONYM_CHARS, glossary, tokenize
 from policytext.places import gazetteer
 from policytext.question import FRAMING_WORDS, QueryAnalysis
@@ -92,7 +93,7 @@ class _Topic:
         if not matches:
             return ()
         parts = _PARTS.split(self.question[: matches[-1].start()])
-        after = _PARTS.split(self.question[matches[-1].end():])[0]
+        after = _PARTS.split(self.question[matches[-1].end() :])[0]
         before, earlier = parts[-1], parts[:-1]
         if kind.name in _OF_WHAT_FOLLOWS:
             return tuple(self._terms_in(before + after))
@@ -156,6 +157,8 @@ def judge(analysis: QueryAnalysis, hits: list[Hit], library_regions: list[str], 
     """The outcome for a question from its best hits; ``library`` (default: the hits' clauses) weighs its words."""
     if analysis.unknown_regions and not analysis.regions:
         return _unknown_region(analysis, library_regions)
+    if analysis.unknown_numbers and not analysis.doc_numbers and not _cited_by(analysis.unknown_numbers, hits):
+        return _unknown_number(analysis.unknown_numbers)
     if not hits:
         return Verdict(REFUSED, "现有文件中未找到与问题相关的条款。")
     if term_coverage(analysis, hits[:3]) < MIN_COVERAGE:
@@ -358,6 +361,16 @@ def _unknown_region(analysis: QueryAnalysis, library_regions: list[str]) -> Verd
     return Verdict(REFUSED, f"文库中没有来自{names}的文件，不能用其他地区的规定代替作答。现有文件来自：{held}。")
 
 
+def _unknown_number(numbers: tuple[str, ...]) -> Verdict:
+    return Verdict(REFUSED, f"文库中没有文号为{'、'.join(numbers)}的文件，不能用其他文件的规定代替作答。")
+
+
+def _cited_by(numbers: tuple[str, ...], hits: list[Hit]) -> bool:
+    """Some hit cites one of the numbers (…(辽政办发〔2018〕53号),积极推进…): it answers what that document asks."""
+    keys = [doc_number_key(n) for n in numbers]
+    return any(key in doc_number_key(hit.clause.text) for hit in hits for key in keys)
+
+
 def province_fallback(analysis: QueryAnalysis, library_regions: list[str]) -> str | None:
     """For an unknown city/county whose province the library holds: that province (its rules apply there)."""
     gaz = gazetteer()
@@ -429,4 +442,3 @@ def _forms_within(term: str) -> tuple[str, ...]:
     """The forms of a term and of every glossary word inside it (computed once per term, not per check)."""
     words = [term, *_glossary_words_inside(term)]
     return tuple(dict.fromkeys(form for word in words for form in glossary().forms(word)))
-

@@ -68,6 +68,15 @@ def doc_number_key(number: str) -> str:
     return re.sub(r"[\]］)）】]", "〕", re.sub(r"[\[［(（【]", "〔", number))
 
 
+# Words a question may write right before a 文号, which its organ part would otherwise take in
+_BEFORE_NUMBER = re.compile(r"^(?:按照|根据|依据|参照|遵照|落实|执行|贯彻|对照|关于|看看|查查|说说|请问)+")
+
+
+def doc_numbers_written(text: str) -> tuple[str, ...]:
+    """Every 文号 the text names (按照京教基〔2019〕5号 -> 京教基〔2019〕5号)."""
+    return tuple(_BEFORE_NUMBER.sub("", m.group(0)) for m in DOC_NUMBER.finditer(text))
+
+
 def doc_numbers_named(text: str, known: Collection[str]) -> tuple[str, ...]:
     """The known 文号 the text names, each as written (with a 文/文件 right after it: …27号文里).
 

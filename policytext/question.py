@@ -26,7 +26,14 @@ from policytext.asks import (
     yes_no_predicate,
     yes_no_subject,
 )
-from policytext.dates import BRACKETED_YEAR_NUMBER, CN_DATE, YEAR, doc_numbers_named
+from policytext.dates import (
+    BRACKETED_YEAR_NUMBER,
+    CN_DATE,
+    YEAR,
+    doc_number_key,
+    doc_numbers_named,
+    doc_numbers_written,
+)
 from policytext.doctypes import ORGAN_AT_LINE_END
 from policytext.lexicon import MIN_SYNONYM_CHARS, glossary, longest_tokens, tokenize, words_of
 from policytext.places import find_places, gazetteer, region_forms, unlisted_places
@@ -144,6 +151,7 @@ class QueryAnalysis:
     variant_terms: tuple[tuple[str, str], ...] = ()  # (variant, glossary term) pairs: (老师, 教师)
     region_forms: tuple[str, ...] = ()  # how the question wrote the regions it names (kept out of content words)
     doc_numbers: tuple[str, ...] = ()  # the library documents' own 文号 it names, as written (a filter, like regions)
+    unknown_numbers: tuple[str, ...] = ()  # 文号 it names that are no library document's own
     scope_words: tuple[str, ...] = ()  # 各地/分别…: say where to look, not what about (kept out of content words)
     comparative: bool = False  # asks across documents (各地/分别/对比…)
     document_facts: tuple[str, ...] = ()  # asks for the document's own date / number / issuer
@@ -211,12 +219,15 @@ class QueryAnalysis:
 
 
 def analyze(
-    question: str, known_regions: Collection[str] = (), asked_by: str = "", known_numbers: Collection[str] = ()
+    question: str,
+    known_regions: Collection[str] = (),
+    asked_by: str = "",
+    known_numbers: Collection[str] | None = None,
 ) -> QueryAnalysis:
     """Analyse a question; ``known_regions`` are the region names the library has documents for.
 
-    ``known_numbers``: the library documents' own 文号. One the question names picks its document, so its
-    characters (晋教基, 27) are no content words: the clauses of that document do not repeat them.
+    ``known_numbers``: the library documents' own 文号 (None: not known). One the question names picks its
+    document, so its characters (晋教基, 27) are no content words: the clauses of that document do not repeat them.
 
     ``asked_by``: the words that say what is asked, when they are not the whole question (a follow-up
     read against the conversation: its topic comes from the previous turn, what it asks from its own words).
@@ -227,7 +238,8 @@ def analyze(
     regions = tuple(n for n in named if n in known_regions)
     unknown = tuple(n for n in named if n not in known_regions and not _inside_known(n, regions))
     forms = tuple(f for r in regions for f in region_forms(r) if f in question)
-    numbers = doc_numbers_named(question, known_numbers)
+    numbers = doc_numbers_named(question, known_numbers or ())
+    unknown_numbers = () if known_numbers is None else _unknown_numbers(question, known_numbers)
     scope = tuple(COMPARATIVE.findall(question))
     facts = document_facts(asking)
     about_document = bool(ABOUT_DOCUMENT.search(CITED_NUMBER_QUESTION.sub("", question)))
@@ -242,6 +254,7 @@ def analyze(
         variant_terms=variant_terms(question),
         region_forms=forms,
         doc_numbers=numbers,
+        unknown_numbers=unknown_numbers,
         scope_words=scope,
         comparative=bool(scope),
         document_facts=facts,
@@ -262,6 +275,11 @@ def analyze(
         else (),
         kind_words=tuple(m.group(0) for k in kinds_asked(asking) for m in k.asked.finditer(asking)),
     )
+
+
+def _unknown_numbers(question: str, known: Collection[str]) -> tuple[str, ...]:
+    keys = [doc_number_key(k) for k in known if k]
+    return tuple(n for n in doc_numbers_written(question) if not any(doc_number_key(n).endswith(k) for k in keys))
 
 
 def _own_words(asked_by: str, forms: tuple[str, ...]) -> tuple[str, ...]:

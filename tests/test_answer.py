@@ -176,6 +176,17 @@ def test_a_part_of_a_question_word_counts_only_as_written(retriever):
     assert "流动人口适龄子女" in lead.split("[")[0], lead
 
 
+def test_a_document_number_the_library_lacks_is_said_so(retriever):
+    """Asked of a document by a 文号 no document of the library has, the answer says so instead of
+    answering from other documents; a number a library document cites is answered from that clause."""
+    absent = ask("按照京教基〔2019〕5号文件,集团化办学有什么要求?", retriever)
+    assert absent.outcome == "refused" and "文库中没有文号为京教基〔2019〕5号的文件" in absent.answer
+    cited = ask("辽政办发〔2018〕53号文件要求怎么推进小规模学校一体化办学?", retriever)
+    assert cited.outcome == "answered" and "一体化办学" in cited.answer and cited_sources(cited) == {"001"}
+    own = ask("沪教委基〔2015〕80号文件要求学区着重在哪些方面探索?", retriever)
+    assert own.outcome == "answered" and cited_sources(own) == {"002"}
+
+
 def test_llm_mode_through_ask_streams_and_checks_citations(retriever):
     from openai_stub_server import start_stub, stop_stub
 

@@ -250,6 +250,15 @@ def test_a_question_names_a_library_document_by_its_number(question, named):
     assert doc_numbers_named(question, _OWN_NUMBERS) == named
 
 
+def test_numbers_the_library_lacks_are_told_apart():
+    unknown = analyze("按照京教基〔2019〕5号文件,集团化办学有什么要求?", known_numbers=_OWN_NUMBERS)
+    assert unknown.unknown_numbers == ("京教基〔2019〕5号",) and unknown.doc_numbers == ()
+    known = analyze("晋教基[2015]27号文件提了哪些模式?", known_numbers=_OWN_NUMBERS)
+    assert known.unknown_numbers == () and known.doc_numbers
+    assert analyze("京教基〔2019〕5号文件要求什么?").unknown_numbers == (), "no library to tell by"
+    assert analyze("集团化办学有什么要求?", known_numbers=_OWN_NUMBERS).unknown_numbers == ()
+
+
 def test_a_named_document_number_is_no_content_word():
     analysis = analyze("晋教基〔2015〕27号文里推荐了哪几种办学模式?", known_numbers=_OWN_NUMBERS)
     assert analysis.doc_numbers == ("晋教基〔2015〕27号文",)

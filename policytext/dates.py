@@ -72,25 +72,25 @@ def doc_number_key(number: str) -> str:
 _BEFORE_NUMBER = re.compile(r"^(?:按照|根据|依据|参照|遵照|落实|执行|贯彻|对照|关于|看看|查查|说说|请问)+")
 
 
+_NUMBER_WRITTEN = re.compile(rf"(?:{DOC_NUMBER.pattern})(?:文件|文)?")  # with a 文/文件 after it (…27号文里)
+
+
 def doc_numbers_written(text: str) -> tuple[str, ...]:
-    """Every 文号 the text names (按照京教基〔2019〕5号 -> 京教基〔2019〕5号)."""
-    return tuple(_BEFORE_NUMBER.sub("", m.group(0)) for m in DOC_NUMBER.finditer(text))
+    """Every 文号 the text names, as written (按照京教基〔2019〕5号文里 -> 京教基〔2019〕5号文)."""
+    return tuple(_BEFORE_NUMBER.sub("", m.group(0)) for m in _NUMBER_WRITTEN.finditer(text))
 
 
 def doc_numbers_named(text: str, known: Collection[str]) -> tuple[str, ...]:
-    """The known 文号 the text names, each as written (with a 文/文件 right after it: …27号文里).
+    """The known 文号 the text names, each as written (see ``doc_numbers_written``).
 
-    The organ's name is cut where the known number's begins: 按照晋教基〔2015〕27号 names 晋教基〔2015〕27号.
+    The organ's name is cut where the known number's begins: 遵循晋教基〔2015〕27号 names 晋教基〔2015〕27号.
     """
     keys = [doc_number_key(k) for k in known if k]
     named = []
-    for match in re.finditer(rf"(?:{DOC_NUMBER.pattern})(?:文件|文)?", text):
-        written = match.group(0)
-        for key in keys:
-            organ = key.split("〔", 1)[0]
-            if doc_number_key(written).endswith(key) and organ in written:
-                named.append(written[written.find(organ) :])
-                break
+    for written in doc_numbers_written(text):
+        organ = next((k.split("〔", 1)[0] for k in keys if doc_number_key(written).endswith(k)), None)
+        if organ is not None and organ in written:
+            named.append(written[written.find(organ) :])
     return tuple(named)
 
 

@@ -278,8 +278,10 @@ def analyze(
 
 
 def _unknown_numbers(question: str, known: Collection[str]) -> tuple[str, ...]:
+    """The 文号 the question names that are no library document's own, in one spelling (see ``doc_number_key``)."""
     keys = [doc_number_key(k) for k in known if k]
-    return tuple(n for n in doc_numbers_written(question) if not any(doc_number_key(n).endswith(k) for k in keys))
+    written = (doc_number_key(n) for n in doc_numbers_written(question))
+    return tuple(n for n in written if not any(n.endswith(k) for k in keys))
 
 
 def _own_words(asked_by: str, forms: tuple[str, ...]) -> tuple[str, ...]:

@@ -239,9 +239,9 @@ def decides(analysis: QueryAnalysis, topic: _Topic, hits: list[Hit]) -> bool:
     whose words the library uses (派老师去教书, paraphrased as 派驻教师) says nothing against the hits.
     """
     head = _head_of(analysis.predicate, topic.terms)
-    if not head or _ANALOGUE.search(analysis.predicate):
-        return True
     subject = _rare_subject(analysis.subject, topic)
+    if not (head or subject) or _ANALOGUE.search(analysis.predicate):
+        return True
     return any(
         _names_both(sentence, context, head, subject)
         and not is_preamble(sentence)
@@ -257,6 +257,8 @@ def _names_both(sentence: str, context: str, head: str, subject: str) -> bool:
     """
     if not subject:
         return names_term(sentence, head)
+    if not head:  # 民办学校能不能参加: the predicate names nothing, so whether is asked of the subject
+        return names_term(sentence, subject)
     return (names_term(sentence, head) and names_term(context, subject)) or (
         names_term(sentence, subject) and names_term(context, head)
     )
@@ -267,8 +269,12 @@ def _rare_subject(subject: str, topic: _Topic) -> str:
 
     A rule on 学校 says nothing of 民办学校; a common subject (学校, 老师) is named anywhere and decides nothing.
     """
-    rare = [t for t in topic.rare_terms() if t in subject and not _light(t)]
-    return topic.rarest(tuple(rare)) if rare else ""
+    if _ASKING.search(subject):
+        return ""  # 每年涨多少有没有个硬杠杠: the words before the modal ask a value, they name no one
+    for part in (subject.split("的")[-1], subject):  # the phrase's head first: 工资 of 分校老师的工资
+        if rare := [t for t in topic.rare_terms() if t in part and not _light(t)]:
+            return topic.rarest(tuple(rare))
+    return ""
 
 
 def _light(term: str) -> bool:

@@ -253,6 +253,7 @@ def _count_of(question: str, count: AnswerKind) -> AnswerKind:
 
 
 _HOW_MUCH = r"(?:多少|几)(?![种类样项])"  # 几种补贴 asks which kinds, not how much
+_LENGTH_OR_AREA = r"公里|千米|平方米|平米|米|亩"
 
 ANSWER_KINDS = (
     AnswerKind(
@@ -282,6 +283,20 @@ ANSWER_KINDS = (
         re.compile(r"多大比例|比例|比重|占比|百分之几|百分之多少|百分比|多少%|覆盖率|几成|占多少|多大比|[率度](?:要|要求|需要|得)?(?:达到)?多少"),
         _pattern(_SHARE),
         "比例",
+        quantity=True,
+    ),
+    AnswerKind(
+        "ratio",  # 师生比是多少: a ratio is written 1:19, not as a share
+        re.compile(rf"(?:师生比|生师比|班师比|师班比|比值)[^,，?？]{{0,8}}(?:{_HOW_MUCH}|什么标准|怎么定|标准是)"),
+        _pattern(r"\d+(?:\.\d+)?\s*[:：∶]\s*\d+|1\s*比\s*\d+"),
+        "比值",
+        quantity=True,
+    ),
+    AnswerKind(
+        "measure",  # 不超过多少公里: a distance or an area, stated with its unit
+        re.compile(rf"(?:多少|几)(?:{_LENGTH_OR_AREA})|多远|多大面积|距离(?:是|有|要)?多少"),
+        _pattern(rf"{_NUMBER}(?:{_LENGTH_OR_AREA})"),
+        "距离或面积",
         quantity=True,
     ),
     AnswerKind(
@@ -757,5 +772,7 @@ def yes_no_subject(question: str) -> str:
 
 def _yes_no_modal(question: str) -> tuple[str, re.Match | None]:
     text = re.sub(r"[吗么呢]?[?？。!！\s]*$", "", question.strip())
-    clause = re.split(r"[,，;；?？]", text)[-1]
+    clauses = re.split(r"[,，;；?？]", text)
+    # the part that asks whether, when a later part asks for the detail (有没有硬性条件,具体是什么)
+    clause = next((c for c in reversed(clauses) if _STRONG_MODAL.search(c)), clauses[-1])
     return clause, _STRONG_MODAL.search(clause) or _MODAL.search(clause)

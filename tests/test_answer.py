@@ -311,6 +311,18 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         # a sum asked beside whether a standard exists: the sum must be stated
         ("葫芦岛给帮扶学校拨多少钱,有没有标准?", "not_stated"),
         ("葫芦岛的帮扶覆盖面有没有目标,要到百分之多少?", "answered"),
+        # whether is asked of the subject when the predicate names nothing (参与), and of the head of a modified
+        # subject (职称 of 分校老师的职称) before its modifiers
+        ("二道区组建教育集团,民办学校可以参与吗?", "not_stated"),
+        ("葫芦岛的帮扶工作,民办学校要参加吗?", "not_stated"),
+        ("上海的学区化办学,民办学校能加入吗?", "answered"),  # 民办学校还应当经过理事会…审核同意
+        ("山西组建集团以后,分校老师的职称是不是由总校评?", "not_stated"),
+        ("上海学区里老师的编制是否由区县统筹?", "answered"),  # 统筹学区和集团内学校的高级职称(务)和编制
+        # the part asking whether, before a part asking for the detail
+        ("巴州支教老师在职称上有没有要求,具体是啥?", "not_stated"),
+        # a distance or a ratio is stated by a number with its unit, not by the word
+        ("巴州新建学校的服务半径不能超过多少公里?", "not_stated"),
+        ("二道区小学的生师比标准是多少?", "not_stated"),  # 统一按师生比配备教师: no ratio given
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):
@@ -465,6 +477,18 @@ def test_the_carried_region_gives_way_to_a_question_whose_words_it_lacks(retriev
     moved = ask("委托管理式办学里学校和区县教育部门签的是什么协议?", retriever, history=history)
     assert moved.resolved_question == "委托管理式办学里学校和区县教育部门签的是什么协议?", moved.resolved_question
     assert "002" in cited_sources(moved), moved.answer
+
+
+def test_whether_is_asked_of_the_head_of_the_subject_and_never_of_a_value_it_asks(retriever):
+    texts, counts = evidence.library_texts(retriever.library), evidence.term_counts(retriever.library)
+
+    def asked_of(question: str) -> str:
+        analysis = retriever.analyze(question)
+        return evidence._rare_subject(analysis.subject, evidence._topic(analysis, texts, counts))
+
+    assert asked_of("山西分校老师的职称是不是由总校评?") == "职称", "the head, not the rarer modifier 分校"
+    assert asked_of("葫芦岛的民办学校能不能参加?") == "民办学校"
+    assert asked_of("二道区的拨款每年涨多少有没有硬杠杠?") == "", "a value asked before the modal names no one"
 
 
 def test_term_rarity_is_counted_once_per_library_and_again_after_a_change(retriever):

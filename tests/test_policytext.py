@@ -620,8 +620,30 @@ def test_yes_no_questions_and_what_they_ask_whether(question, yes_no, predicate)
 
 def test_of_whom_a_yes_no_question_asks():
     assert yes_no_subject("巴州的民办学校能不能参加联盟?") == "巴州的民办学校"
+    # the part asking whether, not a later part asking for the detail
+    assert yes_no_predicate("新教师在学历上有没有硬性要求,具体是什么?") == "硬性要求"
+    assert yes_no_subject("新教师在学历上有没有硬性要求,具体是什么?") == "新教师在学历上"
     assert yes_no_subject("集团成立以后,总校会派老师来代课吗?") == "总校"
     assert yes_no_subject("是否需要审批?") == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "sentence", "states"),
+    [("城区初中的生师比要控制在多少?", "ratio", "初中生师比不高于13.5:1", True),
+     ("城区初中的生师比要控制在多少?", "ratio", "按生师比核定教职工编制", False),
+     ("班师比按什么标准定?", "ratio", "小学班师比为1∶2.1", True),
+     ("新建小学的服务半径不能超过多少米?", "measure", "小学服务半径不超过1000米", True),
+     ("新建小学的服务半径不能超过多少米?", "measure", "合理确定学校服务半径", False),
+     ("学校离家多远算就近?", "measure", "就近入学距离原则上不超过3公里", True)],
+)  # fmt: skip
+def test_a_ratio_or_a_distance_is_stated_by_a_number_with_its_unit(question, kind, sentence, states):
+    (asked,) = [k for k in kinds_asked(question) if k.name == kind]
+    assert asked.states(sentence) is states
+
+
+@pytest.mark.parametrize("question", ["生师比偏高怎么办?", "学区覆盖几个乡镇?", "集团里有几所学校?", "比例是多少?"])
+def test_no_ratio_or_distance_is_asked_without_asking_its_value(question):
+    assert not {"ratio", "measure"} & {k.name for k in kinds_asked(question)}
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from assistant.evidence import Verdict, judge, names_as_written, names_term, pro
 from assistant.followup import Resolved, resolve
 from assistant.types import Answer, Citation, Turn
 from policytext.asks import KINDS, enumerates, is_framing, provisions
-from policytext.dates import chinese_date
+from policytext.dates import YEAR_WITH_UNIT, chinese_date
 from policytext.lexicon import longest_tokens, tokenize
 from policytext.numbering import is_outline_level, numbering_level, strip_number
 from policytext.question import QueryAnalysis, listed_noun
@@ -439,7 +439,18 @@ def _fit(analysis: QueryAnalysis, text: str, hit: Hit) -> float:
         fit *= KIND_FIT
     if is_framing(text) and not (analysis.asks_for_purpose or analysis.asks_for_basis):
         fit *= FRAMING_WEIGHT
-    return fit
+    return fit * _year_fit(analysis, text)
+
+
+def _year_fit(analysis: QueryAnalysis, text: str) -> float:
+    """A sentence writing a year the question names fits it; one writing only other years is on another stage.
+
+    2017年要多大比例的县推开: of 2016年…;2017年,各市80%以上…;到2018年…, the 2017 part.
+    """
+    written = {int(year) for year in YEAR_WITH_UNIT.findall(text)}
+    if not analysis.years or not written:
+        return 1.0
+    return KIND_FIT if written & set(analysis.years) else UNASKED_WEIGHT
 
 
 def _headed_by_question_word(hit: Hit, analysis: QueryAnalysis) -> bool:

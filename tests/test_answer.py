@@ -8,7 +8,7 @@ import re
 import pytest
 
 from assistant import evidence
-from assistant.answer import _overlap, _ranked_sentences, ask
+from assistant.answer import _overlap, _ranked_sentences, _year_fit, ask
 from assistant.followup import resolve
 from assistant.types import Answer, Turn
 from retrieval.types import Hit
@@ -352,11 +352,22 @@ def lead(answer) -> str:
         ("山西要求各市的工作方案什么时候报到省里?", "2016年2月底前", "属地管理"),  # the date sentence leads
         ("巴州的联盟里,中层干部挂职最短多长时间?", "不少于1周", "对岗互派"),
         ("校区校长可不可以在同一岗位干三个任期?", "最多只能任职两个任期", "总校长负责制"),  # the deciding clause
+        # the part of a rollout for the year asked: 2016年…;2017年,各市80%以上…;到2018年…
+        ("山西的办学模式改革,2017年对各市有什么量化目标?", "2017年,各市80%以上", "2016年"),
+        ("山西的义务教育办学模式改革2017年要推到什么程度?", "80%以上", "2016年"),
+        ("山西推进办学模式改革,2018年要达到什么目标?", "到2018年", "2016年"),
     ],
 )
 def test_the_sentence_stating_what_is_asked_leads(retriever, question, in_lead, not_in_lead):
     first = lead(ask(question, retriever))
     assert in_lead in first and not_in_lead not in first, first
+
+
+def test_a_sentence_on_the_year_asked_fits_and_one_on_other_years_only_does_not(retriever):
+    asked = retriever.analyze("2017年要达到多少?")
+    assert _year_fit(asked, "2017年,各市80%以上的县推行改革") > 1.0 > _year_fit(asked, "2016年,所有市辖区推行改革")
+    assert _year_fit(asked, "各市要高度重视") == 1.0, "a sentence writing no year is not judged by it"
+    assert _year_fit(retriever.analyze("要达到多少?"), "2016年,所有市辖区推行改革") == 1.0
 
 
 def test_more_gives_what_was_not_yet_said_in_the_same_scope(retriever):

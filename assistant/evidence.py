@@ -89,11 +89,15 @@ class _Topic:
         off (the question names an event or an action the sentence must name instead) and the part names a
         word of its own. A share is of what follows it too (多大比例的县区推开改革).
         """
-        matches = list(kind.asked.finditer(self.question))
-        if not matches:
-            return ()
-        parts = _PARTS.split(self.question[: matches[-1].start()])
-        after = _PARTS.split(self.question[matches[-1].end() :])[0]
+        last_in_part = {len(_PARTS.findall(self.question, 0, m.start())): m for m in kind.asked.finditer(self.question)}
+        focus = {}  # 农村学校占多大比重?学生又占多少?: asked twice, of either
+        for match in last_in_part.values():
+            focus.update(dict.fromkeys(self._focus_at(kind, match, fall_back)))
+        return tuple(focus)
+
+    def _focus_at(self, kind: AnswerKind, match: re.Match, fall_back: bool) -> tuple[str, ...]:
+        parts = _PARTS.split(self.question[: match.start()])
+        after = _PARTS.split(self.question[match.end() :])[0]
         before, earlier = parts[-1], parts[:-1]
         if kind.name in _OF_WHAT_FOLLOWS:
             return tuple(self._terms_in(before + after))

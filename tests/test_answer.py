@@ -502,6 +502,19 @@ def test_whether_is_asked_of_the_head_of_the_subject_and_never_of_a_value_it_ask
     assert asked_of("二道区的拨款每年涨多少有没有硬杠杠?") == "", "a value asked before the modal names no one"
 
 
+def test_a_fact_asked_in_two_parts_is_of_what_either_part_names(retriever):
+    from policytext.asks import KINDS
+
+    texts, counts = evidence.library_texts(retriever.library), evidence.term_counts(retriever.library)
+
+    def focus(question: str, kind: str) -> set[str]:
+        return set(evidence._topic(retriever.analyze(question), texts, counts).focus_of(KINDS[kind]))
+
+    assert focus("教师交流的比例是多少?骨干教师占多少?", "share") == {"教师交流", "骨干教师"}
+    assert focus("实施方案什么时候报?总结呢,什么时候交?", "date") == {"实施方案", "总结"}
+    assert focus("骨干教师交流比例不低于多少?", "share") == {"骨干教师", "交流"}, "asked once: as before"
+
+
 def test_term_rarity_is_counted_once_per_library_and_again_after_a_change(retriever):
     from dataclasses import replace as copy
 

@@ -445,7 +445,21 @@ FRAMING_SENTENCE = re.compile(
 BASIS_QUESTION = re.compile(r"依据|根据什么|出台背景|背景|为什么出台|政策来源")
 
 
-_SHARPENED = {"count": _count_of, "share": _share_of, "named": _named_of, "frequency": _frequency_of}
+def _body_of(question: str, body: AnswerKind) -> AnswerKind:
+    """The body kind for this question: a body written as the doer of the act asked states it too.
+
+    由哪家单位来研究: 教师进修院校要积极研究…问题 says who does it, though it names no verb of being in charge.
+    """
+    acts = [w for w in longest_tokens([t for t in tokenize(asked_action(question)) if len(t) >= 2])]
+    if not acts:
+        return body
+    doer = re.compile(rf"{_BODY}[^,，。;；]{{0,6}}?(?:{'|'.join(map(re.escape, acts))})")
+    return replace(body, states=lambda sentence: body.states(sentence) or bool(doer.search(sentence)))
+
+
+_SHARPENED = {
+    "count": _count_of, "share": _share_of, "named": _named_of, "frequency": _frequency_of, "body": _body_of
+}  # fmt: skip
 
 
 def kinds_asked(question: str) -> tuple[AnswerKind, ...]:

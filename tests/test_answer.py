@@ -286,6 +286,7 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         # who does an act no clause of the library names (挑选) is stated nowhere; being in charge is said many ways
         ("上海学区里的骨干教师由谁来挑选?", "not_stated"),
         ("巴州联盟捆绑的落实督查由哪个科室牵头?", "answered"),  # 督导室负责…落实督查 (牵头 is never written)
+        ("葫芦岛的帮扶工作中出现的教学难题由谁研究?", "answered"),  # 教师进修院校要积极研究…问题
         ("葫芦岛的校级帮扶方案要报给哪个部门?", "answered"),  # 并报当地教育行政主管部门
         # a whole asked (全覆盖) is stated as such or with a word for all: 覆盖全市50% covers half
         ("上海的学区化集团化办学,哪一年做到学校全覆盖?", "not_stated"),

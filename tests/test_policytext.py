@@ -641,6 +641,18 @@ def test_a_ratio_or_a_distance_is_stated_by_a_number_with_its_unit(question, kin
     assert asked.states(sentence) is states
 
 
+@pytest.mark.parametrize(
+    ("sentence", "states"),
+    [("市、县教师进修院校要积极研究帮扶中出现的问题", True),  # the body as the doer of the act asked
+     ("区教育局负责统筹协调", True),  # a body in charge, as before
+     ("要积极研究帮扶中出现的问题", False),  # the act, done by no body
+     ("教师进修院校要开展专题培训", False)],  # a body doing another act
+)  # fmt: skip
+def test_who_does_an_act_is_stated_by_a_body_doing_it(sentence, states):
+    (body,) = [k for k in kinds_asked("教学上的难题由哪家单位来研究?") if k.name == "body"]
+    assert body.states(sentence) is states
+
+
 @pytest.mark.parametrize("question", ["生师比偏高怎么办?", "学区覆盖几个乡镇?", "集团里有几所学校?", "比例是多少?"])
 def test_no_ratio_or_distance_is_asked_without_asking_its_value(question):
     assert not {"ratio", "measure"} & {k.name for k in kinds_asked(question)}

@@ -88,10 +88,19 @@ def doc_numbers_named(text: str, known: Collection[str]) -> tuple[str, ...]:
     keys = [doc_number_key(k) for k in known if k]
     named = []
     for written in doc_numbers_written(text):
-        organ = next((k.split("〔", 1)[0] for k in keys if doc_number_key(written).endswith(k)), None)
-        if organ is not None and organ in written:
+        if (key := known_number_named(written, keys)) and (organ := key.split("〔", 1)[0]) in written:
             named.append(written[written.find(organ) :])
     return tuple(named)
+
+
+def known_number_named(written: str, keys: Collection[str]) -> str | None:
+    """The known 文号 (given as ``doc_number_key``) a written one names, None when it names none.
+
+    The written one may carry words before the organ (遵循晋教基〔2015〕27号); of two known numbers it ends on,
+    the longer (晋教基〔2015〕27号, not 教基〔2015〕27号).
+    """
+    key = doc_number_key(written)
+    return max((k for k in keys if key.endswith(k)), key=len, default=None)
 
 
 def is_doc_number_line(line: str) -> bool:

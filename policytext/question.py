@@ -33,6 +33,7 @@ from policytext.dates import (
     doc_number_key,
     doc_numbers_named,
     doc_numbers_written,
+    known_number_named,
 )
 from policytext.doctypes import ORGAN_AT_LINE_END
 from policytext.lexicon import MIN_SYNONYM_CHARS, glossary, longest_tokens, tokenize, words_of
@@ -281,7 +282,7 @@ def _unknown_numbers(question: str, known: Collection[str]) -> tuple[str, ...]:
     """The 文号 the question names that are no library document's own, in one spelling (see ``doc_number_key``)."""
     keys = [doc_number_key(k) for k in known if k]
     written = (doc_number_key(n) for n in doc_numbers_written(question))
-    return tuple(n for n in written if not any(n.endswith(k) for k in keys))
+    return tuple(n for n in written if known_number_named(n, keys) is None)
 
 
 def _own_words(asked_by: str, forms: tuple[str, ...]) -> tuple[str, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policytext.dates import doc_number_key
+from policytext.dates import doc_number_key, known_number_named
 from policytext.doctypes import organ_forms
 from policytext.lexicon import names_as_words
 from policytext.question import QueryAnalysis, analyze
@@ -27,12 +27,9 @@ def analyze_in(question: str, library: Library, asked_by: str = "") -> QueryAnal
 
 def documents_numbered(numbers: tuple[str, ...], library: Library) -> set[str]:
     """Documents whose own 文号 is one of those named (as written, see ``doc_numbers_named``)."""
-    keys = {doc_number_key(n) for n in numbers}
-    return {
-        d
-        for d, doc in library.documents.items()
-        if doc.meta.doc_number and any(k.endswith(doc_number_key(doc.meta.doc_number)) for k in keys)
-    }
+    own = {d: doc_number_key(doc.meta.doc_number) for d, doc in library.documents.items() if doc.meta.doc_number}
+    named = {known_number_named(n, own.values()) for n in numbers}
+    return {d for d, key in own.items() if key in named}
 
 
 def documents_issued_by_named_organ(question: str, library: Library) -> set[str]:

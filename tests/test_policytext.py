@@ -23,12 +23,14 @@ from policytext.asks import (
 )
 from policytext.dates import (
     chinese_date,
+    doc_number_key,
     doc_numbers_named,
     header_parenthesis,
     is_date_line,
     is_doc_number_line,
     is_timestamp,
     iso_date,
+    known_number_named,
     period,
 )
 from policytext.doctypes import doc_type, ends_with_type, is_draft, is_organ, organ_forms
@@ -248,6 +250,13 @@ _OWN_NUMBERS = ("晋教基〔2015〕27号", "沪教委基〔2015〕80号", "")
 )  # fmt: skip
 def test_a_question_names_a_library_document_by_its_number(question, named):
     assert doc_numbers_named(question, _OWN_NUMBERS) == named
+
+
+def test_of_two_known_numbers_a_written_one_ends_on_it_names_the_longer():
+    keys = [doc_number_key(n) for n in ("教基〔2015〕27号", "晋教基〔2015〕27号")]
+    assert known_number_named("遵循晋教基〔2015〕27号文", keys) == "晋教基〔2015〕27号"
+    assert known_number_named("教基〔2015〕27号", keys) == "教基〔2015〕27号"
+    assert known_number_named("晋教基〔2015〕28号", keys) is None
 
 
 def test_numbers_the_library_lacks_are_told_apart():

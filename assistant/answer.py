@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from assistant.evidence import Verdict, judge, names_as_written, names_term, province_fallback, term_coverage
 from assistant.followup import Resolved, resolve
@@ -395,12 +396,18 @@ def _overlap(weights: dict[str, float], text: str) -> float:
     Otherwise: in the documents' words (评职称: 职称晋升, 老师: 教师). A part of a longer question word counts
     only as written: 孩子 of 外来务工人员的孩子 is not matched by 困难家庭学生.
     """
-    whole = set(longest_tokens(list(weights)))
+    whole = _whole_words(tuple(weights))
     return sum(
         weight if term in text else SYNONYM_SHARE * weight
         for term, weight in weights.items()
         if term in text or (term in whole and names_term(text, term))
     )
+
+
+@lru_cache(maxsize=64)
+def _whole_words(words: tuple[str, ...]) -> frozenset[str]:
+    """The question words no longer one holds (once per question, not per sentence ranked)."""
+    return frozenset(longest_tokens(list(words)))
 
 
 def _kind_only(analysis: QueryAnalysis) -> bool:

@@ -49,7 +49,7 @@ INTERROGATIVES = re.compile(
     r"是否|有没有|能否|可否|干啥|啥|吗|呢|谁|几(?=[年天周])"
 )
 # The answer is likely an enumeration (…、…、…).
-LIST_QUESTION = re.compile(r"哪些|哪几|什么内容|哪方面|几个方面")
+LIST_QUESTION = re.compile(r"哪些|哪几|什么内容|哪方面|几个方面|几[种类]|分别(?:是|有|叫)(?:什么|啥|哪)")
 # Asks for the kinds or ways there are: the sibling items of the best clause answer it.
 KINDS_QUESTION = re.compile(r"哪几|几种|几类|几项|几个方面|哪些(?:种类|类型|形式|模式|方式|行动|途径|渠道)")
 # Asks about the document itself (its 文号, title, issuer …): its front matter may answer.
@@ -122,11 +122,14 @@ POINTED_DOCUMENT = re.compile(
 
 
 _LISTED_NOUN = re.compile(
-    r"(?:哪些|哪几)(?:种|类|项|个|所)?([\u4e00-\u9fff]{2,8}?)(?=[的可以要能有呢吗啊了在是]|[^\u4e00-\u9fff]|$)"
+    r"(?:哪些|哪几|几(?=[种类]))(?:种|类|项|个|所)?([\u4e00-\u9fff]{2,8}?)(?=[的可以要能有呢吗啊了在是]|[^\u4e00-\u9fff]|$)"
 )
 
 
 _LIST_FILLER = re.compile(r"一共|总共|共有|都有|还有|主要|具体|分别|到底|究竟")
+
+
+_LISTING_WORD = re.compile(r"哪些|哪几|几[种类]")
 
 
 def listed_noun(question: str) -> str:
@@ -134,10 +137,11 @@ def listed_noun(question: str) -> str:
     match = _LISTED_NOUN.search(question)
     if match:
         return match.group(1)
-    # 帮扶形式总共有哪几种?: the word before it
-    before = re.split(r"[,，;；]", re.split(r"哪些|哪几", question, maxsplit=1)[0])[-1]
+    # 帮扶形式总共有哪几种? 办学模式有几种?: the word before it
+    parts = _LISTING_WORD.split(question, maxsplit=1)
+    before = re.split(r"[,，;；]", parts[0])[-1]
     words = [w for w in tokenize(before) if len(w) >= 2 and not _LIST_FILLER.fullmatch(w)]
-    return words[-1] if words and "哪" in question[len(before) :] else ""
+    return words[-1] if words and len(parts) > 1 else ""
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ from policytext.question import (
     answer_patterns,
     core_topic,
     document_facts,
+    listed_noun,
     strip_framing,
     topic_head,
     topic_tokens,
@@ -625,6 +626,21 @@ def test_a_city_names_itself_as_the_whole_city():
 def test_yes_no_questions_and_what_they_ask_whether(question, yes_no, predicate):
     assert asks_yes_no(question) is yes_no
     assert (yes_no_predicate(question) if yes_no else "") == predicate
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [("山西重点推的办学模式有几种?", "办学模式"), ("集团化办学有几种形式?", "形式"), ("主推哪几种办学模式?", "办学模式"),
+     ("帮扶形式总共有哪几种?", "形式"), ("集团化办学有几个学校?", "")],  # 几个 counts, it lists no kinds
+)  # fmt: skip
+def test_what_a_question_asks_the_kinds_of(question, noun):
+    assert listed_noun(question) == noun
+
+
+def test_which_they_are_asks_for_the_items_not_a_definition():
+    items = analyze("重点推的办学模式有几种,分别是啥?")
+    assert items.asks_for_list and "definition" not in [k.name for k in items.kinds]
+    assert [k.name for k in analyze("学区制是啥?").kinds] == ["definition"]
 
 
 def test_of_whom_a_yes_no_question_asks():

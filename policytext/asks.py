@@ -748,7 +748,19 @@ def provisions(text: str) -> list[str]:
 
 def is_framing(sentence: str) -> bool:
     """A sentence that frames (为贯彻…, 现就…提出如下意见, …是…的重要举措, 各地要高度重视) instead of providing."""
-    return bool(FRAMING_SENTENCE.search(sentence.strip()))
+    text = sentence.strip()
+    match = FRAMING_SENTENCE.search(text)
+    if match and match.start() == 0 and _PURPOSE_OPENER.match(text) and _PROVIDES_AFTER.search(text):
+        # 为促进…工作,各县市要给予经费保障,对农村教师…分别发放…: a purpose, then what bodies are to do
+        others = FRAMING_SENTENCE.search(text, match.end())
+        return bool(others) or bool(_ANNOUNCES.search(text))
+    return bool(match)
+
+
+_PURPOSE_OPENER = re.compile(r"为(?:了)?(?:深入)?(?:进一步|推进|加快|促进|深化|全面)")
+_PROVIDES_AFTER = re.compile(
+    r"[,，][^,，。;；]{0,12}?(?:要|应当|应|须|必须)(?:给予|建立|发放|落实|实行|实施|制定|安排|设立|保障|提供)"
+)
 
 
 _ANNOUNCES = re.compile(r"现(?:就|将|提出|制定)|[如以]下|特制定|制定本")

@@ -637,6 +637,18 @@ def test_what_a_question_asks_the_kinds_of(question, noun):
     assert listed_noun(question) == noun
 
 
+@pytest.mark.parametrize(
+    ("sentence", "framing"),
+    [("为促进城乡均衡发展,各县市要给予经费保障,对农村教师要发放交通补贴。", False),  # a purpose, then a provision
+     ("为加快推进学区化办学,区县要建立学区管理委员会。", False),
+     ("为深入贯彻全会精神,现提出如下意见。", True),  # it announces the document
+     ("为进一步推进改革,各地要高度重视,要建立工作机制。", True),  # it exhorts
+     ("为促进教育公平,特制定本方案。", True)],
+)  # fmt: skip
+def test_a_purpose_opening_a_provision_does_not_frame_it(sentence, framing):
+    assert is_framing(sentence) is framing
+
+
 def test_which_they_are_asks_for_the_items_not_a_definition():
     items = analyze("重点推的办学模式有几种,分别是啥?")
     assert items.asks_for_list and "definition" not in [k.name for k in items.kinds]

@@ -30,6 +30,7 @@ MIN_COVERAGE = 0.25  # share of the question's content terms the best clauses mu
 STATED_TERM_SHARE = 0.5  # share of the question's term weight a stating sentence's context must name
 STATING_CLAUSES = 5  # the best clauses searched for a sentence that states what was asked
 
+_OF_AN_ACT = ("procedure", "criteria")  # kinds asked of what is done: the library must write the act
 FOCUSED_KINDS = ("duration", "date", "day", "amount", "frequency", "share", "penalty", "criteria")
 _OF_WHAT_FOLLOWS = ("share",)  # 多大比例的县区推开改革: a share is of what follows it
 _PARTS = re.compile(r"[,，;；。?？!！]")
@@ -79,6 +80,7 @@ class _Topic:
     question: str = ""  # the question, normalized for matching
     quoted: tuple[str, ...] = ()  # the terms it quotes (“1+X”): a stating sentence's context must name one
     action_unused: bool = False  # the action's words are all words the library never uses
+    unused_of: tuple[str, ...] = ()  # kinds asked of a word the library never uses (退出 of 想退出,要走什么手续)
 
     def focus_of(self, kind: AnswerKind, fall_back: bool = True) -> tuple[str, ...]:
         """What the kind is asked of: a stating sentence must write one of these terms as such.
@@ -199,6 +201,8 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
     named in the context: a count in a clause on another mode is not its count; nor does the quoted word
     state a value asked of it (“定期”是多久一次? is not answered by 要定期…评估).
     """
+    if kind.name in topic.unused_of:
+        return False  # 想退出,要走什么手续: no clause of the library says 退出, so none gives its procedure
     asked = tuple(t for t in topic.terms if t in topic.asked)
     if kind.name == "body":  # 由哪个科室负责审核: the body must be said to do that (审核), not anything
         if topic.action_unused:
@@ -313,7 +317,30 @@ def _topic(analysis: QueryAnalysis, texts: tuple[str, ...], counts: dict[str, in
     quoted = quoted_terms(analysis.text)
     action_words = [w for w in _words_of(analysis.action) if not _IN_CHARGE.search(w)]
     unused = bool(action_words) and not any(w in weights for w in action_words)
-    return _Topic(tuple(weights), weights, asked, analysis.action, analysis.event, question, quoted, unused)
+    unused_of = tuple(k.name for k in analysis.kinds if _asked_of_unused(k, analysis, counts))
+    return _Topic(tuple(weights), weights, asked, analysis.action, analysis.event, question, quoted, unused, unused_of)
+
+
+def _asked_of_unused(kind: AnswerKind, analysis: QueryAnalysis, counts: dict[str, int]) -> bool:
+    """A procedure or a standard asked for an act the asker means to do (想退出) that no clause of the library writes.
+
+    The act: the word after 想/打算/准备 in the part asking, or in the part before when that part names no
+    word of its own (加入集团以后要是想退出,要走什么手续: 退出). A light verb (想加入 ≈ 参与) is left out, as the
+    documents say it in other words; a condition (要是牵扯到社会稳定,得走什么程序) is no act meant.
+    """
+    if kind.name not in _OF_AN_ACT:
+        return False
+    for match in kind.asked.finditer(analysis.text):
+        parts = _PARTS.split(analysis.text[: match.start()])
+        phrase = parts[-1] if _names_a_word(parts[-1]) or len(parts) == 1 else parts[-2]
+        for meant in _MEANT.finditer(phrase + match.group(0)):
+            act = next((t for t in tokenize(meant.group(1)) if len(t) >= 2), "")
+            if act in analysis.topic_terms and counts.get(act, 1) == 0 and not _light(act):
+                return True
+    return False
+
+
+_MEANT = re.compile(r"(?:想|打算|准备)(?:要)?([\u4e00-\u9fff]{2,6})")
 
 
 def _words_of(text: str) -> list[str]:

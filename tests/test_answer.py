@@ -324,6 +324,12 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         # a distance or a ratio is stated by a number with its unit, not by the word
         ("巴州新建学校的服务半径不能超过多少公里?", "not_stated"),
         ("二道区小学的生师比标准是多少?", "not_stated"),  # 统一按师生比配备教师: no ratio given
+        # a procedure for an act the asker means to do that no document writes (退出), not for one it writes
+        # in other words (加入 as 参与), nor one under a condition (要是牵涉…,得走什么程序)
+        ("上海的学校加入集团以后要是想退出,要走什么手续?", "not_stated"),
+        ("巴州的成员学校如果想退出联盟捆绑,要办什么手续?", "not_stated"),
+        ("上海一所民办学校想加入教育集团,校内需要走哪些决策程序?", "answered"),
+        ("帮扶方案里如果有牵涉社会稳定的大改动,要走什么流程才能实施?", "answered"),
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):

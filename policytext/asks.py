@@ -107,14 +107,34 @@ def _pattern(regex: str | re.Pattern) -> Callable[[str], bool]:
 def names_a_school(sentence: str, besides: str = "") -> bool:
     """A sentence naming a particular school (长春市第二实验中学), not schools in general (优质学校).
 
-    Not one ``besides`` names (the question's own school: 长江小学结对的是哪所学校?).
+    Not one ``besides`` names (the question's own school: 长江小学结对的是哪所学校?), nor one listed with
+    it by 、 (学院附中、学院附小帮扶工作由市教育局安排: both are the subject, neither is the other's partner).
     """
-    for match in _SCHOOL_NAME.finditer(_TITLE.sub("", sentence)):
+    text = _TITLE.sub("", sentence)
+    names = _school_names(text)
+    own = {i for i, (name, _, _) in enumerate(names) if besides and name in besides}
+    for _ in range(len(names)):  # own spreads along the list it stands in
+        own |= {j for i in own for j in (i - 1, i + 1) if 0 <= j < len(names) and _listed_together(names, i, j, text)}
+    return len(own) < len(names)
+
+
+def _school_names(text: str) -> list[tuple[str, int, int]]:
+    """The particular schools a text names, with where each is written."""
+    names = []
+    for match in _SCHOOL_NAME.finditer(text):
         stem = _NOT_IN_SCHOOL_NAME.split(match.group(1))[-1]
-        name = stem + match.group(0)[len(match.group(1)):]
-        if len(stem) >= 2 and not _GENERIC_SCHOOL.search(name) and not (besides and name in besides):
-            return True
-    return False
+        name = stem + match.group(0)[len(match.group(1)) :]
+        if len(stem) >= 2 and not _GENERIC_SCHOOL.search(name):
+            names.append((name, match.end() - len(name), match.end()))
+    return names
+
+
+def _listed_together(names: list[tuple[str, int, int]], i: int, j: int, text: str) -> bool:
+    first, second = sorted((i, j))
+    return bool(_LIST_JOINER.fullmatch(text[names[first][2] : names[second][1]]))
+
+
+_LIST_JOINER = re.compile(r"\s*、\s*")  # 与/和 may join partners (A与B结对): only 、 lists alike
 
 
 def names_schools_or_places(sentence: str) -> bool:

@@ -1144,3 +1144,12 @@ def test_how_many_times_is_answered_by_a_number_of_times_not_by_regularly():
     assert not times.states("定期召开联席会议")
     (often,) = kinds_asked("联席会议多久开一次?")
     assert often.states("定期召开联席会议"), "多久一次 takes 定期 as its answer"
+
+
+def test_a_school_listed_with_the_question_s_own_is_no_answer_to_which_school():
+    question = "学院附中具体对口帮扶的是哪一所农村学校?"
+    assert not names_a_school("学院附中、学院附小帮扶工作由市教育局安排", question), "both are the subject"
+    assert not names_a_school("《长江小学章程》学院附中帮扶工作由市教育局安排", question), "a title names no partner"
+    assert names_a_school("学院附中、学院附小帮扶英俊镇中学", question), "a school outside the list is named"
+    assert names_a_school("学院附中与东站小学结对", question), "与 joins partners, not a list"
+    assert names_a_school("学院附中、学院附小帮扶工作由市教育局安排"), "asked of no school, both are named"

@@ -82,6 +82,11 @@ _SCHOOL_NAME = re.compile(
     r"([\u4e00-\u9fff\d]{2,14}?)(?:小学|中学|大学(?!区)|学院|实验学校|外国语学校|附属学校|附中|附小)"
 )
 _TITLE = re.compile(r"《[^》]*》")
+# Nouns for an aspect of a provision (its focus, aim, rule …): 重点是啥 asks for the content, not a definition
+_ASPECT = (
+    "重点|目标|任务|要求|内容|原则|标准|方式|办法|措施|依据|条件|范围|对象|职责|程序|流程|时间|期限|原因|目的|作用|"
+    "意义|形式|方向|思路|途径|政策|规定|做法|安排|分工|指标|比例|时限"
+)
 _SANCTIONS = r"免职|撤职|降职|降级|撤换|解聘|停职|摘牌"  # asked for and stated alike
 _PURPOSE = r"通过.{2,40}?(?:实现|达到|促进|提高|提升|推动|带动)|旨在|为了|目的是|以便|从而|有利于|有助于"
 
@@ -400,7 +405,8 @@ ANSWER_KINDS = (
     ),
     AnswerKind(
         "definition",
-        re.compile(r"什么是|什么叫|是什么意思|啥意思|什么意思|指什么|指的是|何谓|含义|定义|是怎么回事|(?<!分别)是啥"),
+        # 考核的重点是啥 / 总的原则是啥 ask what an aspect holds, not what a term means
+        re.compile(rf"什么是|什么叫|是什么意思|啥意思|什么意思|指什么|指的是|何谓|含义|定义|是怎么回事|(?<!分别)(?<!{_ASPECT})是啥"),
         _pattern(r"是指|指的是|即|就是|是以|以.{2,20}为(?:龙头|核心|基础|纽带|单位)|由.{2,20}组成"),
         "定义",
         strict=False,

@@ -655,6 +655,16 @@ def test_which_they_are_asks_for_the_items_not_a_definition():
     assert [k.name for k in analyze("学区制是啥?").kinds] == ["definition"]
 
 
+@pytest.mark.parametrize(
+    ("question", "definition"),
+    [("龙头学校考核的重点是啥?", False), ("上海推骨干教师流动,总的原则是啥?", False),
+     ("二道区的集团化办学主要任务是啥?", False),
+     ("“2—1—2”工程是啥?", True), ("联盟捆绑是啥?", True), ("“1+X”到底是啥意思?", True)],
+)  # fmt: skip
+def test_what_an_aspect_is_asks_for_its_content_not_a_definition(question, definition):
+    assert ("definition" in [k.name for k in analyze(question).kinds]) is definition
+
+
 def test_of_whom_a_yes_no_question_asks():
     assert yes_no_subject("巴州的民办学校能不能参加联盟?") == "巴州的民办学校"
     # the part asking whether, not a later part asking for the detail

@@ -121,7 +121,7 @@ def _fragment(question: str, previous: Turn, where: str, scope: tuple[str, ...])
     alone = Resolved(f"{where}{question}", doc_ids=scope, asks=question, reading="scope")
     leaning = Resolved(f"{where}{_topic_of(previous)} {rest}".strip(), doc_ids=scope, asks=question,
                        reading="fragment")  # fmt: skip
-    if ANAPHORA.match(question) or not _has_topic(rest):
+    if _points_back(question) or not _has_topic(rest):
         # 谁来指导? after a question on 集体备课: the previous topic with it, else (when that states no
         # answer) its own words in the same documents (…各联盟捆绑活动的指导)
         return _chained(replace(leaning, alternatives=(alone,)), previous, rest, where)
@@ -139,9 +139,20 @@ def _is_fragment(question: str) -> bool:
 
     A short one with a topic of its own (开放日期间各校展示什么?) is first searched as it stands, in scope.
     """
-    if ANAPHORA.match(question):
+    if _points_back(question):
         return True
     return len(_PUNCTUATION.sub("", question)) <= FRAGMENT_CHARS
+
+
+def _points_back(question: str) -> bool:
+    """Opens with a word pointing at what was said (这个…, 那些…); a bare 那/那么 only leads on (那我们的方案…)."""
+    match = ANAPHORA.match(question)
+    if match and match.group(0) in _CONNECTIVES:
+        return bool(ANAPHORA.match(question[match.end() :]))  # 那这些集团…: 这些 points back
+    return bool(match)
+
+
+_CONNECTIVES = ("那", "那么")
 
 
 def _documents_of(previous: Turn) -> tuple[str, ...]:

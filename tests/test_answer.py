@@ -457,6 +457,15 @@ def test_a_fragment_whose_previous_topic_states_no_answer_is_read_alone_in_the_s
     assert cited_sources(second) == {"003"} and "指导" in lead(second), second.answer
 
 
+def test_a_follow_up_opening_with_a_bare_na_asks_its_own_words_in_scope(retriever):
+    question = "巴州的联盟捆绑学校怎么考核?"
+    first, second = follow_up(retriever, question, "那联盟里的绩效工资怎么分?")
+    assert second.reading == "scope" and cited_sources(second) == {"003"}, second.answer
+    assert "绩效工资" in lead(second), second.answer
+    # 这些 after 那 still points back: the previous topic is leaned on
+    assert resolve("那这些学校由谁牵头?", [Turn(question, first.resolved_question, first)]).reading == "fragment"
+
+
 @pytest.mark.parametrize("more", ["还有什么特别的讲究吗?", "此外还有啥得注意的?"])
 def test_asking_for_more_in_words_the_document_lacks_reads_them_with_the_previous_topic(retriever, more):
     question = "二道区的校长任期是几年?"

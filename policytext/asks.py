@@ -564,15 +564,21 @@ def _asks_quantity_apart(question: str, kind: AnswerKind) -> bool:
 
 
 _CONDITION = re.compile(r"^(?:要是|如果|假如|万一|若是|倘若)")
+# A part saying which kind of thing is meant (一个法人带几个校区的那种): it describes, it asks nothing
+_DESCRIBING = re.compile(r"(?:那|这)(?:种|类|样)(?:的)?$")
 _OWN_QUESTION_WORD = re.compile(r"什么|啥|怎么|怎样|如何|哪|谁|吗|么")
 
 
 def _asking_part(question: str) -> str:
-    """The question without a condition before what it asks (要是哪个单位应付了事, …会怎么处理?: any unit)."""
+    """The question without a condition or a description before what it asks.
+
+    要是哪个单位应付了事,…会怎么处理?: any unit; 一个法人带几个校区的那种,校区校长怎么产生?: no count is asked.
+    """
     parts = [p for p in re.split(r"[,，;；]", question) if p.strip()]
     if len(parts) < 2 or not _OWN_QUESTION_WORD.search(parts[-1]):
         return question
-    return "，".join([*(p for p in parts[:-1] if not _CONDITION.match(p.strip())), parts[-1]])
+    kept = (p for p in parts[:-1] if not _CONDITION.match(p.strip()) and not _DESCRIBING.search(p.strip()))
+    return "，".join([*kept, parts[-1]])
 
 
 # A term the question quotes (“绿色指标”): a thing the documents name, whose content is asked.

@@ -1163,3 +1163,13 @@ def test_a_school_listed_with_the_question_s_own_is_no_answer_to_which_school():
     assert names_a_school("学院附中、学院附小帮扶英俊镇中学", question), "a school outside the list is named"
     assert names_a_school("学院附中与东站小学结对", question), "与 joins partners, not a list"
     assert names_a_school("学院附中、学院附小帮扶工作由市教育局安排"), "asked of no school, both are named"
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [("上海一个法人带几个校区的那种,校区校长是怎么产生的?", ["procedure"]),  # the part only says which mode
+     ("一个集团带几个校区,校区校长怎么产生?", ["count", "procedure"]),
+     ("上海一个法人带几个校区?", ["count"])],
+)  # fmt: skip
+def test_a_part_describing_which_kind_is_meant_asks_nothing(question, kinds):
+    assert [k.name for k in kinds_asked(question)] == kinds

@@ -199,7 +199,9 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
     A number anywhere is not enough: 每年引入1-2名学科带头人 gives a head count, but not of a class size;
     时间不少于1周 is a duration of 挂职, not of 蹲点 (see ``_Topic.focus_of``). A quoted term (“1+X”) must be
     named in the context: a count in a clause on another mode is not its count; nor does the quoted word
-    state a value asked of it (“定期”是多久一次? is not answered by 要定期…评估).
+    state a value asked of it (“定期”是多久一次? is not answered by 要定期…评估). A sentence under an item
+    heading naming the topic is on it ((四)提供专业支撑。市教科院普教所建立…课题组), unless the kind is a value
+    of one term (a duration, a date …): 3.实行总校长负责制… does not make 校区校长4年作为一个任期 the 总校长's term.
     """
     if kind.name in topic.unused_of:
         return False  # 想退出,要走什么手续: no clause of the library says 退出, so none gives its procedure
@@ -220,11 +222,12 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
         and topic.share_named(context) >= STATED_TERM_SHARE
         and (not topic.quoted or any(term in match_form(context) for term in topic.quoted))
         # what the fact is of may stand for the rarer words (各市工作方案请于…报送: of 改革工作方案)
-        and (topic.names_a_weighty_term(sentence) or (focus and names_term(sentence, topic.rarest(focus))))
+        and (topic.names_a_weighty_term(sentence) or (focus and names_term(sentence, topic.rarest(focus)))
+             or (kind.name not in FOCUSED_KINDS and topic.names_a_weighty_term(own_heading)))
         and (not focus or any(names_as_written(sentence, term) for term in focus))
         and all(writes_whole(sentence, whole) for whole in wholes)
         and (not asked or topic.share_named(sentence, asked) > 0)
-        for sentence, context in _sentences_in_context(hits)
+        for sentence, context, own_heading in _sentences_in_context(hits, with_heading=True)
     )
 
 
@@ -347,8 +350,8 @@ def _words_of(text: str) -> list[str]:
     return [t for t in tokenize(text) if len(t) >= 2] if text else []
 
 
-def _sentences_in_context(hits: list[Hit]) -> Iterator[tuple[str, str]]:
-    """Each sentence of the hits, with its context.
+def _sentences_in_context(hits: list[Hit], with_heading: bool = False) -> Iterator[tuple]:
+    """Each sentence of the hits, with its context (and, ``with_heading``, its clause's own heading).
 
     The context: the document's title, the clause's heading, the sentence before it and itself.
 
@@ -358,8 +361,14 @@ def _sentences_in_context(hits: list[Hit]) -> Iterator[tuple[str, str]]:
         previous = ""
         heading = normalize_for_match(f"{hit.document.meta.title} {hit.clause.heading}").lower()
         for sentence in provisions(normalize_for_match(hit.clause.text).lower()):
-            yield sentence, f"{heading} {previous} {sentence}"
+            context = f"{heading} {previous} {sentence}"
+            yield (sentence, context, _own_heading(hit)) if with_heading else (sentence, context)
             previous = sentence
+
+
+def _own_heading(hit: Hit) -> str:
+    """The clause's own item heading ((四)提供专业支撑), normalized for matching; "" for a clause without one."""
+    return normalize_for_match(hit.clause.path[-1]).lower() if len(hit.clause.path) > 1 else ""
 
 
 def _hit_texts(hits: list[Hit]) -> tuple[str, ...]:

@@ -330,6 +330,10 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         ("巴州的成员学校如果想退出联盟捆绑,要办什么手续?", "not_stated"),
         ("上海一所民办学校想加入教育集团,校内需要走哪些决策程序?", "answered"),
         ("帮扶方案里如果有牵涉社会稳定的大改动,要走什么流程才能实施?", "answered"),
+        # the item heading names the topic the sentence under it goes on without ((四)提供专业支撑), but not
+        # for a value of one term: the heading naming 总校长 does not make the 校区校长's term his
+        ("上海市里由哪个机构给区县做专业支撑?", "answered"),
+        ("二道区教育集团的总校长一届任期是几年?", "not_stated"),
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):

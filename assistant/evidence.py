@@ -47,6 +47,7 @@ _NOT_A_FOCUS = re.compile(
 # In a yes/no predicate: verbs too light to be what it asks whether (让高校参与进来: of 高校), a count (一所帮一所
 # is written 一对一), and asking for something like X (类似X的做法), which the documents may well word otherwise.
 _LIGHT_VERB = re.compile(r"参与|参加|加入|进入|进来|实施|实行|推行|执行|落实|搞|做|办")
+_LEVEL = re.compile(r"层面|层级|级别|一级|一层|这级|这层")
 _COUNT_WORD = re.compile(r"[一二两三四五六七八九十百千几\d]+[所个名位项次届年类种家级]")
 _ANALOGUE = re.compile(r"类似|相似|相近|之类|这样的|那样的")
 # Being in charge, said in many ways (牵头, 挂帅, 担任组长 ≈ 以区长为组长): asks who leads, a specific act does not.
@@ -289,8 +290,11 @@ def _rare_subject(subject: str, topic: _Topic) -> str:
 
 
 def _light(term: str) -> bool:
-    """A word that frames, asks or counts rather than names what is asked whether (做法, 标准, 参与, 一所)."""
-    return term in FRAMING_WORDS or any(p.fullmatch(term) for p in (_NOT_A_FOCUS, _LIGHT_VERB, _COUNT_WORD))
+    """A word that frames, asks, counts or places at a level rather than names what is asked whether.
+
+    做法, 标准, 参与, 一所; 层面 of 学校层面也得写方案吗? (the documents say 校级).
+    """
+    return term in FRAMING_WORDS or any(p.fullmatch(term) for p in (_NOT_A_FOCUS, _LIGHT_VERB, _COUNT_WORD, _LEVEL))
 
 
 def _head_of(phrase: str, terms: tuple[str, ...]) -> str:
@@ -313,7 +317,7 @@ def _topic(analysis: QueryAnalysis, texts: tuple[str, ...], counts: dict[str, in
         if term not in counts:
             counts[term] = sum(1 for text in texts if names_term(text, term))
         df = counts[term]
-        if df and not _QUALIFIER.fullmatch(term) and not COUNTED_BY.fullmatch(term):  # 人数: named by no sentence
+        if df and not any(p.fullmatch(term) for p in (_QUALIFIER, COUNTED_BY, _LEVEL)):  # 人数, 层面: no topic
             weights[term] = math.log(1 + n / df)
     asked = tuple(t for t in analysis.asked_terms if t in weights)
     question = normalize_for_match(analysis.text).lower()

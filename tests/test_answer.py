@@ -334,6 +334,9 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         # for a value of one term: the heading naming 总校长 does not make the 校区校长's term his
         ("上海市里由哪个机构给区县做专业支撑?", "answered"),
         ("二道区教育集团的总校长一届任期是几年?", "not_stated"),
+        # a level (学校层面) names no one a yes/no question asks of: what it asks whether decides it
+        ("葫芦岛的帮扶工作,学校层面也要单独写方案吗?", "answered"),  # 各帮扶校…要编制校级帮扶工作《实施方案》
+        ("葫芦岛的帮扶工作,学校层面要不要给老师发补贴?", "not_stated"),
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):

@@ -91,7 +91,7 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolved:
     if _is_fragment(question):
         return _fragment(question, previous, where, scope)
     if regions:  # the region carries over, unless nothing of the question is found there (a new topic)
-        return Resolved(f"{where}{question}", asks=question, reading="scope", fallback=Resolved(question))
+        return _in_scope(question, previous, where)
     return Resolved(question)
 
 
@@ -127,6 +127,17 @@ def _fragment(question: str, previous: Turn, where: str, scope: tuple[str, ...])
         return _chained(replace(leaning, alternatives=(alone,)), previous, rest, where)
     # 开放日期间各校展示什么? has a topic of its own: searched as it stands, in scope, unless that finds nothing
     return replace(alone, fallback=replace(leaning, alternatives=(alone,)), alternatives=(leaning,))
+
+
+def _in_scope(question: str, previous: Turn, where: str) -> Resolved:
+    """A question with words of its own, in the region the conversation is on; alone when they are not found there.
+
+    When alone it answers nothing either (中间2017年有没有阶段性的比例要求?: 中间 and 阶段性 are found nowhere),
+    it is read in the region after all, and then on the previous topic there.
+    """
+    scoped = Resolved(f"{where}{question}", asks=question, reading="scope")
+    leaning = Resolved(f"{where}{_topic_of(previous)} {_strip(question)}".strip(), asks=question, reading="fragment")
+    return replace(scoped, fallback=Resolved(question, alternatives=(scoped, leaning)))
 
 
 def own_content(question: str, regions: list[str]) -> bool:

@@ -473,6 +473,13 @@ def test_a_follow_up_opening_with_a_bare_na_asks_its_own_words_in_scope(retrieve
     assert resolve("那这些学校由谁牵头?", [Turn(question, first.resolved_question, first)]).reading == "fragment"
 
 
+def test_a_follow_up_finding_nothing_alone_is_read_in_the_conversation_s_region(retriever):
+    question = "山西推进义务教育办学模式改革,到哪一年要求全省所有县都铺开?"
+    first, second = follow_up(retriever, question, "那中间2017年得铺到多大比例?")  # 中间 is written nowhere
+    assert not second.abstained and cited_sources(second) == {"000"}, second.answer
+    assert "80%" in lead(second), second.answer
+
+
 @pytest.mark.parametrize("more", ["还有什么特别的讲究吗?", "此外还有啥得注意的?"])
 def test_asking_for_more_in_words_the_document_lacks_reads_them_with_the_previous_topic(retriever, more):
     question = "二道区的校长任期是几年?"
@@ -594,7 +601,7 @@ def _turn(question: str, resolved: str = "", reading: str = "") -> Turn:
 
 def test_a_fragment_leans_on_the_previous_topic_not_on_what_the_previous_question_asked_for():
     previous = _turn("巴州推进校长轮岗，遵循的是什么原则？")
-    read = resolve("那轮岗的校长有什么待遇？", [previous])
+    read = resolve("这些轮岗的校长有什么待遇？", [previous])
     assert read.reading == "fragment" and "校长轮岗" in read.text, read.text
     assert "原则" not in read.text, read.text
     again = resolve("还有呢？", [previous])

@@ -158,14 +158,17 @@ def region_named(region: str, name: str) -> bool:
 # A place the gazetteer lacks, read from its suffix: XX省, XX市, XX自治州 … (the stem is checked apart).
 _SUFFIXED_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,5}?)(省|市|县|自治州|自治区)(?![域级直属城区内])")  # not 县域, 市级
 _ISSUER_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,6}?(?:省|自治区|自治州|地区|市|盟|州|县|区|旗))")
-_LEADING_WORD = re.compile(r"^(?:关于|对于|对|在|从|与|和|及|向|(?:依|根|按|参|遵)?据|按照|依照|参照|遵照)")
+_LEADING_WORD = re.compile(  # and a condition: 如果县里… names no place, 如果绵阳市… names 绵阳市
+    r"^(?:关于|对于|对|在|从|与|和|及|向|(?:依|根|按|参|遵)?据|按照|依照|参照|遵照|如果|要是|假如|万一|若是|倘若)"
+)
 # Characters no place name the gazetteer may lack holds (和/于/来/从 do: 和田, 于都, 来宾, 从江), question words
 # among them (啥时候交省里: 什 is in 什邡, 交 in 交城): a name starts after them.
 _NOT_IN_NAME = re.compile(r".*[的到去在向往派赴跨与及或是了给把被让为对啥哪怎谁吗呢么候]")
 # Stems that make a generic word with a place suffix, not a name: 各市, 本市, 县级市, 城区 …
 _NOT_A_PLACE = re.compile(
     r"^(?:[各本全我该此其每外邻]|设区的|地级|城|县级|省级|市级|直辖|所在|所属|上级|下级|城乡|县域|区域|农村|乡镇|"
-    r"兄弟|其他|其它|别的|周边|附近|相邻|另外|此外|还有)"  # 另外县里: a follow-up's cue, not a name
+    r"兄弟|其他|其它|别的|周边|附近|相邻|另外|此外|还有|"  # 另外县里: a follow-up's cue, not a name
+    r"咱|你|他|她|整个|某个|这个|那个)"  # 咱们县, 整个县: a pronoun, not a name
 )
 
 _GENERIC_BEFORE_SUFFIX = "各本全我该此其每外邻个几区市县省乡镇"  # 从外县, 到本市, 几个省, 区县: generic

@@ -337,6 +337,8 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         # a level (学校层面) names no one a yes/no question asks of: what it asks whether decides it
         ("葫芦岛的帮扶工作,学校层面也要单独写方案吗?", "answered"),  # 各帮扶校…要编制校级帮扶工作《实施方案》
         ("葫芦岛的帮扶工作,学校层面要不要给老师发补贴?", "not_stated"),
+        # 托管 is written 委托…管理 with the trustee between: 委托 alone names the mode
+        ("山西的薄弱学校能不能交给大学来托管?", "answered"),  # 委托优质普通高中学校、高等学校…管理…薄弱学校
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):

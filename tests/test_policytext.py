@@ -702,6 +702,19 @@ def test_who_does_an_act_is_stated_by_a_body_doing_it(sentence, states):
     assert body.states(sentence) is states
 
 
+@pytest.mark.parametrize(
+    ("sentence", "states"),
+    [("鼓励义务教育优质学校跨行政区域派驻教师、开展教研、提供资源", False),  # 教研 after 开展 is an activity
+     ("省人民政府教育督导委员会办公室将定期对各市办学模式改革工作进行督导检查", True),  # a body acting on a long object
+     ("州教研室要加强对各联盟捆绑活动的指导", True),
+     ("要加强对各联盟捆绑活动的指导", False),  # the act, done by no body
+     ("区教育局负责统筹协调", True)],
+)  # fmt: skip
+def test_a_body_is_the_doer_not_an_activity_named_like_one(sentence, states):
+    (body,) = [k for k in kinds_asked("由哪个部门牵头?") if k.name == "body"]
+    assert body.states(sentence) is states
+
+
 @pytest.mark.parametrize("question", ["生师比偏高怎么办?", "学区覆盖几个乡镇?", "集团里有几所学校?", "比例是多少?"])
 def test_no_ratio_or_distance_is_asked_without_asking_its_value(question):
     assert not {"ratio", "measure"} & {k.name for k in kinds_asked(question)}

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from policytext.asks import COUNTED_BY, AnswerKind, is_framing, is_preamble, match_form, provisions, quoted_terms
-from policytext.dates import doc_number_key
+from policytext.dates import doc_number_key, years_named
 from policytext.lexicon import MIN_SYNONYM_CHARS, glossary, tokenize
 from policytext.places import gazetteer
 from policytext.question import FRAMING_WORDS, QueryAnalysis
@@ -82,6 +82,7 @@ class _Topic:
     quoted: tuple[str, ...] = ()  # the terms it quotes (“1+X”): a stating sentence's context must name one
     action_unused: bool = False  # the action's words are all words the library never uses
     unused_of: tuple[str, ...] = ()  # kinds asked of a word the library never uses (退出 of 想退出,要走什么手续)
+    years: frozenset[int] = frozenset()  # the years the question names: a sentence of others is of another stage
 
     def focus_of(self, kind: AnswerKind, fall_back: bool = True) -> tuple[str, ...]:
         """What the kind is asked of: a stating sentence must write one of these terms as such.
@@ -224,12 +225,23 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
         and (not topic.quoted or any(term in match_form(context) for term in topic.quoted))
         # what the fact is of may stand for the rarer words (各市工作方案请于…报送: of 改革工作方案)
         and (topic.names_a_weighty_term(sentence) or (focus and names_term(sentence, topic.rarest(focus)))
-             or (kind.name not in FOCUSED_KINDS and topic.names_a_weighty_term(own_heading)))
+             or (kind.name not in FOCUSED_KINDS and topic.names_a_weighty_term(own_heading))
+             or bool(topic.years & years_named(sentence)))  # 2017年,各市80%以上…: the stage asked
         and (not focus or any(names_as_written(sentence, term) for term in focus))
         and all(writes_whole(sentence, whole) for whole in wholes)
         and (not asked or topic.share_named(sentence, asked) > 0)
+        and not _of_other_years(sentence, context, topic.years)
         for sentence, context, own_heading in _sentences_in_context(hits, with_heading=True)
     )
+
+
+def _of_other_years(sentence: str, context: str, years: frozenset[int]) -> bool:
+    """The sentence names years, none of those asked, and neither does its context: it states another stage.
+
+    2021年的目标 is not stated by 确立2020年…的总体目标是…60%以上.
+    """
+    written = years_named(sentence)
+    return bool(years and written) and not written & years and not years_named(context) & years
 
 
 def _without(sentence: str, quoted: tuple[str, ...]) -> str:
@@ -325,7 +337,10 @@ def _topic(analysis: QueryAnalysis, texts: tuple[str, ...], counts: dict[str, in
     action_words = [w for w in _words_of(analysis.action) if not _IN_CHARGE.search(w)]
     unused = bool(action_words) and not any(w in weights for w in action_words)
     unused_of = tuple(k.name for k in analysis.kinds if _asked_of_unused(k, analysis, counts))
-    return _Topic(tuple(weights), weights, asked, analysis.action, analysis.event, question, quoted, unused, unused_of)
+    years = years_named(analysis.text)
+    return _Topic(
+        tuple(weights), weights, asked, analysis.action, analysis.event, question, quoted, unused, unused_of, years
+    )
 
 
 def _asked_of_unused(kind: AnswerKind, analysis: QueryAnalysis, counts: dict[str, int]) -> bool:

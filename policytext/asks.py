@@ -312,7 +312,9 @@ ANSWER_KINDS = (
     ),
     AnswerKind(
         "share",
-        re.compile(r"多大比例|比例|比重|占比|百分之几|百分之多少|百分比|多少%|覆盖率|几成|占多少|多大比|[率度](?:要|要求|需要|得)?(?:达到)?多少"),
+        # 覆盖面(目标)要达到多少: coverage is a share (覆盖面 itself stays a word of the topic)
+        re.compile(r"多大比例|比例|比重|占比|百分之几|百分之多少|百分比|多少%|覆盖率|几成|占多少|多大比|[率度](?:要|要求|需要|得)?(?:达到)?多少|"
+                   r"(?<=覆盖面)[^,，;；?？]{0,6}?多少"),
         _pattern(_SHARE),
         "比例",
         quantity=True,

@@ -33,6 +33,18 @@ _HEADER_PARENTHESIS = re.compile(
 )
 
 
+def years_named(text: str) -> frozenset[int]:
+    """The years a text names: written (2017年, 2017), or inside a period it writes (2014—2016年 names 2015).
+
+    Not the year of a 文号 it cites (葫教发〔2020〕4号 names no year of what it says).
+    """
+    text = BRACKETED_YEAR_NUMBER.sub(" ", DOC_NUMBER.sub(" ", text))
+    years = {int(y) for y in YEAR.findall(text)}
+    for start, end in YEAR_RANGE.findall(text):
+        years |= set(range(int(start), int(end) + 1)) if 0 < int(end) - int(start) <= 20 else set()
+    return frozenset(years)
+
+
 def iso_date(text: str) -> str:
     """The first date in text (2015年11月12日, 2015-11-12, 二〇一五年十一月十二日) as YYYY-MM-DD, or ''."""
     match = CN_DATE.search(text) or ISO_DATE.search(text)

@@ -339,6 +339,12 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         ("葫芦岛的帮扶工作,学校层面要不要给老师发补贴?", "not_stated"),
         # 托管 is written 委托…管理 with the trustee between: 委托 alone names the mode
         ("山西的薄弱学校能不能交给大学来托管?", "answered"),  # 委托优质普通高中学校、高等学校…管理…薄弱学校
+        # a year asked that no stating sentence (nor its context) names is another stage's: 2020 is not 2017
+        ("上海到2020年学区化集团化办学覆盖面要达到多少?", "not_stated"),
+        ("上海到2017年学区化集团化办学覆盖面要达到多少?", "answered"),
+        ("山西2019年要多大比例的县推开改革?", "not_stated"),
+        ("山西2017年要多大比例的县推开改革?", "answered"),
+        ("葫芦岛2021年优质校帮扶农村校的覆盖面目标定到多少?", "not_stated"),  # the 60% is the 2020 target
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):

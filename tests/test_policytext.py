@@ -32,6 +32,7 @@ from policytext.dates import (
     iso_date,
     known_number_named,
     period,
+    years_named,
 )
 from policytext.doctypes import doc_type, ends_with_type, is_draft, is_organ, organ_forms
 from policytext.lexicon import glossary, longest_tokens, names_as_words, parts_of, tokenize
@@ -1188,3 +1189,20 @@ def test_a_school_listed_with_the_question_s_own_is_no_answer_to_which_school():
 )  # fmt: skip
 def test_a_part_describing_which_kind_is_meant_asks_nothing(question, kinds):
     assert [k.name for k in kinds_asked(question)] == kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [("葫芦岛2021年优质校帮扶", {2021}), ("晋教基〔2015〕27号文里", set()), ("二道区(2014—2016年)规划", {2014, 2015, 2016}),
+     ("《指导意见(试行)(2020-2022年)》(葫教发〔2020〕4 号)", {2020, 2021, 2022}), ("每年引入1-2名", set())],
+)  # fmt: skip
+def test_the_years_a_text_names(text, years):
+    assert years_named(text) == years
+
+
+@pytest.mark.parametrize(
+    "question", ["葫芦岛的帮扶覆盖面目标是多少?", "覆盖面要达到多少?", "上海到2020年学区化集团化办学覆盖面要达到多少?"]
+)
+def test_how_far_coverage_reaches_asks_for_a_share(question):
+    analysis = analyze(question)
+    assert "share" in [k.name for k in analysis.kinds] and "覆盖面" in analysis.topic_terms

@@ -41,6 +41,7 @@ from policytext.places import find_places, gazetteer, region_forms, unlisted_pla
 
 # Asks across documents: the answer is spread over them.
 COMPARATIVE = re.compile(r"各地|各省|各市|各文件|各份文件|各份|分别|对比|比较|异同|不同地区|哪些地方|几份文件")
+_WITHIN_ONE_REGION = {"各地", "各省", "各市"}  # with one region named, its parts: no comparison across documents
 # Words that ask rather than say what about; cut out before tokenising, so 哪些方面 still yields 方面.
 INTERROGATIVES = re.compile(
     r"(?:几|多少)[个所项次名类种条位批家节门人](?!级)|"
@@ -246,6 +247,8 @@ def analyze(
     numbers = doc_numbers_named(question, known_numbers or ())
     unknown_numbers = () if known_numbers is None else _unknown_numbers(question, known_numbers)
     scope = tuple(COMPARATIVE.findall(question))
+    if len(regions) == 1 and set(scope) <= _WITHIN_ONE_REGION:
+        scope = ()  # 山西…督查各市改革: the cities of the one region asked of, not documents to compare
     facts = document_facts(asking)
     about_document = bool(ABOUT_DOCUMENT.search(CITED_NUMBER_QUESTION.sub("", question)))
     # 那份实施方案里有奖惩的规定吗? is about 奖惩; 这份通知的文号是多少? is about the notice

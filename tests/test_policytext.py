@@ -1206,3 +1206,14 @@ def test_the_years_a_text_names(text, years):
 def test_how_far_coverage_reaches_asks_for_a_share(question):
     analysis = analyze(question)
     assert "share" in [k.name for k in analysis.kinds] and "覆盖面" in analysis.topic_terms
+
+
+@pytest.mark.parametrize(
+    ("question", "comparative"),
+    [("山西省里是哪个部门来督查各市改革推进情况的?", False),  # the cities of the one region asked of
+     ("山西各地的工作方案什么时候报?", False),
+     ("各地对教师交流有什么规定?", True), ("上海和山西各市分别怎么规定?", True), ("山西和巴州分别怎么规定教师交流?", True),
+     ("山西的文件和巴州的对比一下", True)],
+)  # fmt: skip
+def test_the_parts_of_one_region_ask_for_no_comparison(question, comparative):
+    assert analyze(question, known_regions={"山西省", "上海市", "新疆维吾尔自治区巴音郭楞蒙古自治州"}).comparative is comparative

@@ -37,7 +37,7 @@ _PARTS = re.compile(r"[,，;；。?？!！]")
 # Adverbs that qualify what is asked (至少要几所, 一共多少, 只能一对一吗), and the scope of the whole region
 # (全省所有县区: a province's document says 所有县 without 全省): no sentence must name them to be on its topic.
 _QUALIFIER = re.compile(
-    r"至少|最少|最多|一共|总共|大概|大约|具体|一般|通常|只能|只可以|仅能|必须|一定|务必|"
+    r"至少|最少|最多|一共|总共|大概|大约|具体|一般|通常|只能|只可以|仅能|必须|一定|务必|已经|"
     r"(?:全|本)(?:国|省|市|州|盟|县|区|旗)"
 )
 _NOT_A_FOCUS = re.compile(
@@ -49,6 +49,10 @@ _NOT_A_FOCUS = re.compile(
 _LIGHT_VERB = re.compile(r"参与|参加|加入|进入|进来|实施|实行|推行|执行|落实|搞|做|办")
 _LEVEL = re.compile(r"层面|层级|级别|一级|一层|这级|这层")
 _COUNT_WORD = re.compile(r"[一二两三四五六七八九十百千几\d]+[所个名位项次届年类种家级]")
+# A quantity compared in a yes/no question (占到…的一半以上了吗): what is weighed, not what it is of
+_QUANTITY = re.compile(
+    r"(?:一半|半数|多数|大多数|[\d.]+%|百分之[\d一二三四五六七八九十百]+|[一二三四五六七八九]成)(?:以上|以下|左右|以内)?"
+)
 _ANALOGUE = re.compile(r"类似|相似|相近|之类|这样的|那样的")
 # Being in charge, said in many ways (牵头, 挂帅, 担任组长 ≈ 以区长为组长): asks who leads, a specific act does not.
 _IN_CHARGE = re.compile(r"牵头|负责|总责|主管|分管|主抓|挂帅|担任|担当|点头|拍板|领导|统筹|出面|管")
@@ -259,10 +263,11 @@ def decides(analysis: QueryAnalysis, topic: _Topic, hits: list[Hit]) -> bool:
 
     The head is the predicate's last word the library uses: what the phrase ends on (教代会 of 要不要先过教代会,
     交通补贴 of 给不给交通补贴, 考核 of 会不会纳入校长的年度考核). A clause naming only the predicate's other
-    words (帮扶, 校长) is about something else. Lenient where the library cannot tell: a predicate none of
-    whose words the library uses (派老师去教书, paraphrased as 派驻教师) says nothing against the hits.
+    words (帮扶, 校长) is about something else; a quantity it compares (一半以上) is no head. Lenient where the
+    library cannot tell: a predicate none of whose words the library uses (派老师去教书, paraphrased as 派驻教师)
+    says nothing against the hits.
     """
-    head = _head_of(analysis.predicate, topic.terms)
+    head = _head_of(_QUANTITY.sub(" ", analysis.predicate), topic.terms)
     subject = _rare_subject(analysis.subject, topic)
     if not (head or subject) or _ANALOGUE.search(analysis.predicate):
         return True

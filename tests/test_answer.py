@@ -345,6 +345,9 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         ("山西2019年要多大比例的县推开改革?", "not_stated"),
         ("山西2017年要多大比例的县推开改革?", "answered"),
         ("葫芦岛2021年优质校帮扶农村校的覆盖面目标定到多少?", "not_stated"),  # the 60% is the 2020 target
+        # a quantity compared (一半以上) is not what whether is asked of; a level (区级以上) may be
+        ("葫芦岛农村学校的学生,是不是已经占到全市义务教育在校生的一半以上了?", "answered"),  # 在校生占比为55.7%
+        ("上海当集团牵头校,是不是必须先评上区级以上示范学校?", "not_stated"),
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):

@@ -91,6 +91,7 @@ TRAILING_PARTICLES = re.compile(r"(?:呢|吗|么|(?<!有)没有?)?[?？。!！\s
 # Asks for more on the previous turn's topic: 还有呢? 另外呢? 还有别的要求吗? 除了X,还…?
 MORE_CUE = re.compile(
     r"^(?:还有呢|另外呢|其他呢|其它呢|别的呢|还有吗|还有没有|然后呢|此外呢|再说说|继续)|还有(?:别的|其他|其它|什么|哪些|啥)|^此外|"
+    r"^(?:其他|其它|别的|其余)[^,，。?？]{1,8}呢|"  # 其他几所新学校呢?: the others of what was given
     r"^除了[^,，]{1,16}?(?:以外|之外)?[,，](?=.*(?:还|另外))|^除了[^,，还]{1,16}?(?:以外|之外)?(?=还)"
 )  # 除了X, …还…: X was given; what follows is asked
 _BESIDES = re.compile(r"^除了([^,，还]{1,16}?)(?:以外|之外)?(?=[,，]|还)")

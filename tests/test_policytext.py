@@ -709,7 +709,9 @@ def test_who_does_an_act_is_stated_by_a_body_doing_it(sentence, states):
      ("省人民政府教育督导委员会办公室将定期对各市办学模式改革工作进行督导检查", True),  # a body acting on a long object
      ("州教研室要加强对各联盟捆绑活动的指导", True),
      ("要加强对各联盟捆绑活动的指导", False),  # the act, done by no body
-     ("区教育局负责统筹协调", True)],
+     ("区教育局负责统筹协调", True),
+     ("学区内学校以一所优质学校为学区长学校", True), ("成立由区政府主要领导为组长的领导小组", True),  # made the head
+     ("以学生发展为核心", False), ("以资源共享为目标", False)],
 )  # fmt: skip
 def test_a_body_is_the_doer_not_an_activity_named_like_one(sentence, states):
     (body,) = [k for k in kinds_asked("由哪个部门牵头?") if k.name == "body"]

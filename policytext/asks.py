@@ -505,18 +505,17 @@ def kinds_asked(question: str) -> tuple[AnswerKind, ...]:
     """The kinds of fact a question asks for, in table order (none: it asks for provisions in general).
 
     A count is of what the question counts (几名骨干教师: a number of 骨干…, not any number); in a yes/no
-    question a number is part of what is asked whether, not the thing asked for.
+    question a number is part of what is asked whether, not the thing asked for, and so is a value asked
+    what it is set by (招多少人是按什么定的).
     """
     yes_no = asks_yes_no(question)
     kinds = []
     asking = _asking_part(question)
     asked = {kind.name for kind in ANSWER_KINDS if kind.asked.search(asking)}
     for kind in ANSWER_KINDS:
-        given = (
-            yes_no
-            and kind.quantity
-            and not _asks_whether_quantity_set(asking, kind)
-            and not _asks_quantity_apart(asking, kind)
+        given = kind.quantity and (
+            (yes_no and not _asks_whether_quantity_set(asking, kind) and not _asks_quantity_apart(asking, kind))
+            or bool(_BASIS_OF_A_VALUE.search(asking))
         )
         if kind.name not in asked or given or kind.name in _shadowed_kinds(question, asked):
             continue
@@ -544,6 +543,10 @@ def _count_or_parts(kinds: list[AnswerKind], parts: AnswerKind) -> list[AnswerKi
 _QUANTITY_NAMED = re.compile(r"(?<![按照])比例|比重|占比|百分比|覆盖率|金额|数额|额度|标准|期限|任期|名额|人数")
 _SETTING = re.compile(r"定|规定|明确|设定|设置|要求|提出|有|给出|写")  # …of it, before it: 有没有规定(交流)比例
 _VALUE_GIVEN = re.compile(r"\d|百分之[一二三四五六七八九十]|[一二两三四五六七八九十]+(?:成|个百分点)")
+
+
+# 招多少人是按什么定的: what a value is set by, not the value
+_BASIS_OF_A_VALUE = re.compile(r"(?:多少|几)[^;；?？。]{0,8}?(?:按|根据|依据|参照|比照|拿)(?:着)?(?:什么|啥|哪些|哪个)")
 
 
 def _asks_whether_quantity_set(question: str, kind: AnswerKind) -> bool:

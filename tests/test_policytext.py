@@ -1220,3 +1220,12 @@ def test_how_far_coverage_reaches_asks_for_a_share(question):
 )  # fmt: skip
 def test_the_parts_of_one_region_ask_for_no_comparison(question, comparative):
     assert analyze(question, known_regions={"山西省", "上海市", "新疆维吾尔自治区巴音郭楞蒙古自治州"}).comparative is comparative
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [("公开招聘每年招多少是按什么定的?", []), ("二道区每年新招老师大概招多少人,按什么来定?", []),
+     ("招多少人是拿什么做参照的?", []), ("二道区每年公开招聘多少人?", ["count"])],
+)  # fmt: skip
+def test_what_a_value_is_set_by_asks_for_no_value(question, kinds):
+    assert [k.name for k in kinds_asked(question)] == kinds

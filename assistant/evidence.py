@@ -235,7 +235,7 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
         and all(writes_whole(sentence, whole) for whole in wholes)
         and (not asked or topic.share_named(sentence, asked) > 0)
         and not _of_other_years(sentence, context, topic.years)
-        for sentence, context, own_heading in _sentences_in_context(hits, with_heading=True)
+        for sentence, context, own_heading in _sentences_in_context(hits)
     )
 
 
@@ -275,7 +275,7 @@ def decides(analysis: QueryAnalysis, topic: _Topic, hits: list[Hit]) -> bool:
         _names_both(sentence, context, head, subject)
         and not is_preamble(sentence)
         and topic.share_named(context) >= STATED_TERM_SHARE
-        for sentence, context in _sentences_in_context(hits)
+        for sentence, context, _ in _sentences_in_context(hits)
     )
 
 
@@ -374,8 +374,8 @@ def _words_of(text: str) -> list[str]:
     return [t for t in tokenize(text) if len(t) >= 2] if text else []
 
 
-def _sentences_in_context(hits: list[Hit], with_heading: bool = False) -> Iterator[tuple]:
-    """Each sentence of the hits, with its context (and, ``with_heading``, its clause's own heading).
+def _sentences_in_context(hits: list[Hit]) -> Iterator[tuple[str, str, str]]:
+    """Each sentence of the hits, with its context and its clause's own heading.
 
     The context: the document's title, the clause's heading, the sentence before it and itself.
 
@@ -384,9 +384,9 @@ def _sentences_in_context(hits: list[Hit], with_heading: bool = False) -> Iterat
     for hit in hits:
         previous = ""
         heading = normalize_for_match(f"{hit.document.meta.title} {hit.clause.heading}").lower()
+        own = _own_heading(hit)
         for sentence in provisions(normalize_for_match(hit.clause.text).lower()):
-            context = f"{heading} {previous} {sentence}"
-            yield (sentence, context, _own_heading(hit)) if with_heading else (sentence, context)
+            yield sentence, f"{heading} {previous} {sentence}", own
             previous = sentence
 
 

@@ -227,10 +227,7 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
         and (kind.framing_states or not is_framing(sentence))
         and topic.share_named(context) >= STATED_TERM_SHARE
         and (not topic.quoted or any(term in match_form(context) for term in topic.quoted))
-        # what the fact is of may stand for the rarer words (各市工作方案请于…报送: of 改革工作方案)
-        and (topic.names_a_weighty_term(sentence) or (focus and names_term(sentence, topic.rarest(focus)))
-             or (kind.name not in FOCUSED_KINDS and topic.names_a_weighty_term(own_heading))
-             or bool(topic.years & years_named(sentence)))  # 2017年,各市80%以上…: the stage asked
+        and _names_what_it_is_of(sentence, own_heading, kind, topic, focus)
         and (not focus or any(names_as_written(sentence, term) for term in focus))
         and all(writes_whole(sentence, whole) for whole in wholes)
         and (not asked or topic.share_named(sentence, asked) > 0)
@@ -239,13 +236,29 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
     )
 
 
+def _names_what_it_is_of(sentence: str, own_heading: str, kind: AnswerKind, topic: _Topic, focus: tuple) -> bool:
+    """The sentence itself names a rare word of the question, or stands for one.
+
+    What the fact is of may stand for the rarer words (各市工作方案请于…报送: of 改革工作方案); so may the
+    clause's own heading, but not for a value of one term; and so may the year asked (2017年,各市80%以上…).
+    """
+    return (
+        topic.names_a_weighty_term(sentence)
+        or bool(focus and names_term(sentence, topic.rarest(focus)))
+        or (kind.name not in FOCUSED_KINDS and topic.names_a_weighty_term(own_heading))
+        or bool(topic.years and topic.years & years_named(sentence))
+    )
+
+
 def _of_other_years(sentence: str, context: str, years: frozenset[int]) -> bool:
     """The sentence names years, none of those asked, and neither does its context: it states another stage.
 
     2021年的目标 is not stated by 确立2020年…的总体目标是…60%以上.
     """
+    if not years:
+        return False
     written = years_named(sentence)
-    return bool(years and written) and not written & years and not years_named(context) & years
+    return bool(written) and not written & years and not years_named(context) & years
 
 
 def _without(sentence: str, quoted: tuple[str, ...]) -> str:

@@ -127,11 +127,19 @@ def names_a_school(sentence: str, besides: str = "") -> bool:
     it by 、 (学院附中、学院附小帮扶工作由市教育局安排: both are the subject, neither is the other's partner).
     """
     text = _TITLE.sub("", sentence)
-    names = _school_names(text)
-    own = {i for i, (name, _, _) in enumerate(names) if besides and name in besides}
-    for _ in range(len(names)):  # own spreads along the list it stands in
-        own |= {j for i in own for j in (i - 1, i + 1) if 0 <= j < len(names) and _listed_together(names, i, j, text)}
-    return len(own) < len(names)
+    runs = _listed_runs(_school_names(text), text)
+    return any(not (besides and any(name in besides for name in run)) for run in runs)
+
+
+def _listed_runs(names: list[tuple[str, int, int]], text: str) -> list[list[str]]:
+    """The school names in runs: those listed one after another by 、 form one run."""
+    runs: list[list[str]] = []
+    for i, (name, start, _) in enumerate(names):
+        if runs and _LIST_JOINER.fullmatch(text[names[i - 1][2] : start]):
+            runs[-1].append(name)
+        else:
+            runs.append([name])
+    return runs
 
 
 def _school_names(text: str) -> list[tuple[str, int, int]]:
@@ -143,11 +151,6 @@ def _school_names(text: str) -> list[tuple[str, int, int]]:
         if len(stem) >= 2 and not _GENERIC_SCHOOL.search(name):
             names.append((name, match.end() - len(name), match.end()))
     return names
-
-
-def _listed_together(names: list[tuple[str, int, int]], i: int, j: int, text: str) -> bool:
-    first, second = sorted((i, j))
-    return bool(_LIST_JOINER.fullmatch(text[names[first][2] : names[second][1]]))
 
 
 _LIST_JOINER = re.compile(r"\s*、\s*")  # 与/和 may join partners (A与B结对): only 、 lists alike

@@ -113,7 +113,7 @@ def topic_concepts(topic: str, library=None, named_regions: Sequence[str] = ()) 
     regions |= {form for name in named_regions for form in region_forms(name)}
     quantities = {n for nouns in QUANTITY_NOUNS.values() for n in nouns}
     kept = [t for t in tokens if not any(t in r for r in regions) and t not in quantities] or tokens
-    maximal = list(dict.fromkeys(t for t in kept if not any(t != o and t in o for o in kept)))
+    maximal = _maximal(kept, library)
     concepts = []
     forms = glossary().forms
     # where a question word was taken out (人员[要不要]追责), a phrase ended
@@ -123,9 +123,35 @@ def topic_concepts(topic: str, library=None, named_regions: Sequence[str] = ()) 
             said = [w for i, w in enumerate(words) if not _elliptical(w, words[:i])]
             concepts.append(Concept(name, tuple(dict.fromkeys(f for w in said for f in forms(w)))))
             continue
-        parts = tuple(forms(p) for p in parts_of(words[0], kept))
-        concepts.append(Concept(words[0], _forms_with_stem(words[0]), parts if len(parts) > 1 else ()))
+        concepts.append(_single_concept(words[0], kept))
     return concepts
+
+
+def _maximal(tokens: list[str], library=None) -> list[str]:
+    """The tokens no other contains; one the library never writes gives way to those inside it (择校热 -> 择校)."""
+    maximal = _outermost(tokens)
+    if library is None:
+        return maximal
+    unused = {t for t in maximal if _holds_others(t, tokens) and not _written_in(library, _single_concept(t, tokens))}
+    return _outermost([t for t in tokens if t not in unused]) if unused else maximal
+
+
+def _holds_others(word: str, tokens: list[str]) -> bool:
+    return any(t != word and t in word for t in tokens)
+
+
+def _outermost(tokens: list[str]) -> list[str]:
+    return list(dict.fromkeys(t for t in tokens if not any(t != o and t in o for o in tokens)))
+
+
+def _single_concept(word: str, tokens: list[str]) -> Concept:
+    """One topic word as a concept: its forms, and its parts when the other tokens spell it out."""
+    parts = tuple(glossary().forms(p) for p in parts_of(word, tokens))
+    return Concept(word, _forms_with_stem(word), parts if len(parts) > 1 else ())
+
+
+def _written_in(library, concept: Concept) -> bool:
+    return _clause_frequencies([concept], library)[concept.name] > 0
 
 
 def _forms_with_stem(word: str) -> tuple[str, ...]:

@@ -298,7 +298,7 @@ ANSWER_KINDS = (
     AnswerKind(
         "amount",
         re.compile(
-            rf"多少(?:万?元|钱)|金额|(?:发|给|补|奖|拨|出|配套)多少|{_MONEY}.{{0,6}}{_HOW_MUCH}|{_HOW_MUCH}.{{0,6}}{_MONEY}|"
+            rf"多少(?:万?元|钱)|金额|(?:发|给|补|奖|拨|出|配套)了?多少(?![所名个人位家批条项次节门])|{_MONEY}.{{0,6}}{_HOW_MUCH}|{_HOW_MUCH}.{{0,6}}{_MONEY}|"
             r"(?:发放|补助|补贴|奖励)标准|每[月年人].{0,4}多少(?![名个所人位项次节家门条批])|"  # 每年引进多少名: count
             rf"{_MONEY}[^,，?？]{{0,8}}(?:什么|啥|多少)标准|(?:什么|啥|多少)标准[^,，?？]{{0,8}}{_MONEY}"
         ),
@@ -576,10 +576,15 @@ def _asks_quantity_apart(question: str, kind: AnswerKind) -> bool:
     小学结对 asks whether of a number.
     """
     parts = [p for p in re.split(r"[,，;；?？]", question) if p.strip()]
+    if any(_BARE_VALUE_QUESTION.fullmatch(p.strip()) for p in parts[1:]) and kind.asked.search(question):
+        return True  # 比例有没有下限,是多少?: the last part asks the value of the quantity named before
     return any(
         kind.asked.search(part) and _INTERROGATIVE.search(part) and not YES_NO_QUESTION.search(part + "?")
         for part in parts
     )
+
+
+_BARE_VALUE_QUESTION = re.compile(r"(?:具体)?(?:是|有|要|定的?|定了|达到)?(?:多少|几|百分之几)(?:呢|啊)?")
 
 
 _CONDITION = re.compile(r"^(?:要是|如果|假如|万一|若是|倘若)")

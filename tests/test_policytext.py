@@ -743,6 +743,8 @@ def test_how_many_items_is_stated_by_a_number_or_by_their_list():
 
 def test_a_number_inside_a_yes_no_question_is_no_quantity_asked():
     assert [k.name for k in kinds_asked("可不可以和周边几所初中合办一个集团?")] == []
+    assert [k.name for k in kinds_asked("市里给每个区拨了多少经费?")] == ["amount"], "a sum granted, 了 or not"
+    assert [k.name for k in kinds_asked("给每个试点区拨了多少所学校?")] == ["count"]
     assert [k.name for k in kinds_asked("会被问责吗?")] == ["penalty"], "a yes/no question still asks for its kind"
     assert [k.name for k in kinds_asked("校长要是考核垫底会被撤职吗?")] == ["penalty"], "removal from post is a sanction"
 
@@ -762,6 +764,11 @@ def test_a_number_inside_a_yes_no_question_is_no_quantity_asked():
         ("每个集团拨多少钱,有标准吗?", "amount", True),
         ("几所学校组成一个集团,有规定吗?", "count", True),
         ("能不能跟几所小学结对,有限制吗?", "count", False),  # 几所 inside the part asking whether
+        # a bare value question after the part naming the quantity asks its value
+        ("交流教师的比例有没有下限,是多少?", "share", True),
+        ("补助标准有没有统一规定,具体是多少?", "amount", True),
+        ("交流教师的比例有没有下限,由谁定?", "share", False),
+        ("有没有下限,比例达到50%就行吗?", "share", False),
     ],
 )  # fmt: skip
 def test_a_yes_no_question_asks_for_a_quantity_when_it_asks_whether_one_is_set(question, kind, asked):

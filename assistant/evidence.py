@@ -18,7 +18,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
-from policytext.asks import COUNTED_BY, AnswerKind, is_framing, is_preamble, match_form, provisions, quoted_terms
+from policytext.asks import (
+    COUNTED_BY,
+    QUALIFIER,
+    AnswerKind,
+    is_framing,
+    is_preamble,
+    match_form,
+    provisions,
+    quoted_terms,
+)
 from policytext.dates import doc_number_key, years_named
 from policytext.lexicon import MIN_SYNONYM_CHARS, glossary, tokenize
 from policytext.places import gazetteer
@@ -34,12 +43,6 @@ _OF_AN_ACT = ("procedure", "criteria")  # kinds asked of what is done: the libra
 FOCUSED_KINDS = ("duration", "date", "day", "amount", "frequency", "share", "penalty", "criteria")
 _OF_WHAT_FOLLOWS = ("share",)  # 多大比例的县区推开改革: a share is of what follows it
 _PARTS = re.compile(r"[,，;；。?？!！]")
-# Adverbs that qualify what is asked (至少要几所, 一共多少, 只能一对一吗), and the scope of the whole region
-# (全省所有县区: a province's document says 所有县 without 全省): no sentence must name them to be on its topic.
-_QUALIFIER = re.compile(
-    r"至少|最少|最多|一共|总共|大概|大约|具体|一般|通常|只能|只可以|仅能|必须|一定|务必|已经|"
-    r"(?:全|本)(?:国|省|市|州|盟|县|区|旗)"
-)
 _NOT_A_FOCUS = re.compile(
     r"计划|打算|准备|预计|开始|完成|结束|启动|实现|做到|达到|开展|进行|必须|需要|要求|规定|明确|"
     r"时间|时限|期限|日期|数量|人数|数目|比例|标准|金额"  # what is asked for, not what it is of
@@ -157,7 +160,7 @@ class _Topic:
 def _names_a_word(part: str) -> bool:
     """The part names a word of its own (意见 of 意见最晚), not only qualifiers and asking (具体要在几月)."""
     return any(
-        len(t) >= 2 and not _QUALIFIER.fullmatch(t) and not _NOT_A_FOCUS.fullmatch(t) and not _ASKING.search(t)
+        len(t) >= 2 and not QUALIFIER.fullmatch(t) and not _NOT_A_FOCUS.fullmatch(t) and not _ASKING.search(t)
         for t in tokenize(part)
     )
 
@@ -347,7 +350,7 @@ def _topic(analysis: QueryAnalysis, texts: tuple[str, ...], counts: dict[str, in
         if term not in counts:
             counts[term] = sum(1 for text in texts if names_term(text, term))
         df = counts[term]
-        if df and not any(p.fullmatch(term) for p in (_QUALIFIER, COUNTED_BY, _LEVEL)):  # 人数, 层面: no topic
+        if df and not any(p.fullmatch(term) for p in (QUALIFIER, COUNTED_BY, _LEVEL)):  # 人数, 层面: no topic
             weights[term] = math.log(1 + n / df)
     asked = tuple(t for t in analysis.asked_terms if t in weights)
     question = normalize_for_match(analysis.text).lower()

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from policytext.lexicon import glossary, longest_tokens, tokenize
-from policytext.places import find_places
+from policytext.places import find_places, region_forms
 from policytext.sentences import normalize_for_match, split_sentences
 
 _NUMBER = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千万半]+)\s*"
@@ -237,6 +237,12 @@ def _counted_words(rest: str) -> list[str]:
 # What a figure counts by (学生人数: of 学生): a word of what is asked for, like 比例, not of what it is of
 COUNTED_BY = re.compile(r"人数|数量|数目|个数")
 _COUNTED_AS = re.compile(rf"{COUNTED_BY.pattern}|总数|学校数|校数")  # 学校数占比: of the schools
+# Adverbs that qualify what is asked (至少要几所, 一共多少, 只能一对一吗), and the scope of the whole region
+# (全省所有县区: a province's document says 所有县 without 全省): no sentence must name them to be on its topic.
+QUALIFIER = re.compile(
+    r"至少|最少|最多|一共|总共|大概|大约|具体|一般|通常|只能|只可以|仅能|必须|一定|务必|已经|"
+    r"(?:全|本)(?:国|省|市|州|盟|县|区|旗)"
+)
 _SHARE_OF = re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:在[\u4e00-\u9fff]{1,16}?)?占")  # 乡村教师在全县教师中占…的比例
 
 
@@ -246,11 +252,12 @@ def _share_of(question: str, share: AnswerKind) -> AnswerKind:
     农村学校的老师占全市教师的比例 is not stated by 农村学校数占比为87.4%: the sentence must name what the
     share is of (every word of X, or a synonym), not only hold a percentage.
     """
-    part = re.split(r"[,，;；]", question)
+    part = re.split(r"[,，;；]", _without_places(question))
     match = next((m for m in map(_SHARE_OF.search, reversed(part)) if m), None)
     words = longest_tokens([w for w in tokenize(match.group(1)) if len(w) >= 2]) if match else []
     # 学生人数占比: a share of 学生 (在校生占比为55.7%); 人数 only says what is counted
-    words = [w for w in words if not find_places(w).all and not _COUNTED_AS.fullmatch(w)]
+    # 全市…农村学校大概占多大比例: the scope and the hedge say nothing of what the share is of
+    words = [w for w in words if not find_places(w).all and not _COUNTED_AS.fullmatch(w) and not QUALIFIER.fullmatch(w)]
     if not words:
         return share
     forms = [glossary().forms(w) for w in words]
@@ -259,6 +266,14 @@ def _share_of(question: str, share: AnswerKind) -> AnswerKind:
         return share.states(sentence) and all(any(f in sentence for f in word) for word in forms)
 
     return replace(share, states=states)
+
+
+def _without_places(text: str) -> str:
+    """The text with every region name cut out (a comma left in its place), longest forms first."""
+    forms = sorted({f for name in find_places(text).all for f in region_forms(name)}, key=len, reverse=True)
+    for form in forms:
+        text = text.replace(form, ",")
+    return text
 
 
 _SCHOOLS_ASKED = re.compile(r"学校|小学|中学|大学|高校|院校|所")

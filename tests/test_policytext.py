@@ -542,7 +542,10 @@ def test_a_count_is_of_what_the_question_counts(question, sentence, counts):
      ("乡村学生占多大比重?", "乡村学校数占比为87.4%", False),
      ("覆盖率要达到多少?", "帮扶覆盖面达到60%以上", True), ("覆盖率要达到多少?", "帮扶覆盖面逐年扩大", False),
      ("乡村教师人数占比是多少?", "乡村教师占比为30%", True),  # 人数 says what is counted, not of whom
-     ("乡村教师人数占比是多少?", "乡村学校数占比为87.4%", False)],
+     ("乡村教师人数占比是多少?", "乡村学校数占比为87.4%", False),
+     # the region, its scope (全市) and a hedge (大概) say nothing of what the share is of
+     ("葫芦岛全市的城区学校大概占多大比例?", "我市城区学校数占比为40%", True),
+     ("葫芦岛全市的城区学校大概占多大比例?", "我市乡村学校数占比为60%", False)],
 )  # fmt: skip
 def test_a_share_is_of_what_the_question_measures(question, sentence, states):
     (share,) = [k for k in kinds_asked(question) if k.name == "share"]

@@ -43,8 +43,9 @@ from retrieval.search import matches_filters
 from retrieval.types import SearchFilters
 
 MIN_COVERAGE = 0.3  # share of the topic's concept weight a clause must mention to be shown, at the least
-RELATIVE_COVERAGE = 0.5  # … and this share of the best coverage any document reaches (a long question's
-# extra words lower every document's coverage alike)
+RELATIVE_COVERAGE = 0.45  # … and this share of the best coverage any document reaches (a long question's
+# extra words lower every document's coverage alike); below half, so that of a two-word topic (绩效工资分配) one word
+# alone (落实绩效工资倾斜政策) keeps a document in when another names both
 HEAD_SHARE = 0.6  # for an 'A的B' topic, a clause must name this share of B's concept weight in full
 LISTED_ONLY_WEIGHT = 0.5  # a clause naming the topic only in a list (…、人才流动、…) does not lead its row
 ENUMERATION_ITEMS = 3  # a list: at least this many 、-separated items

@@ -71,7 +71,10 @@ def ask(
         return answer
     from assistant.llm import llm_answer
 
-    return replace(llm_answer(_llm_context(answer, hits), settings, on_token=on_token), reading=resolved.reading)
+    rewritten = llm_answer(_llm_context(answer, hits), settings, on_token=on_token)
+    if answer.unstated and not rewritten.abstained:  # the same note on the part not stated, before the model's text
+        rewritten = replace(rewritten, answer=f"{answer.unstated}\n{rewritten.answer}", unstated=answer.unstated)
+    return replace(rewritten, reading=resolved.reading)
 
 
 def _answer_reading(
@@ -97,7 +100,9 @@ def _answer_reading(
         answer = document_fact_answer(question, resolved.text, hits[0], analysis.document_facts)
     else:
         items = kinds_listed(hits[0], analysis) if _lists_kinds(analysis) else []
-        answer = compose(question, analysis, hits, scope_note, items, given=resolved.exclude, besides=resolved.besides)
+        note = "\n".join(n for n in (scope_note, verdict.reason) if n)  # 文件未明确规定…: the part not stated
+        answer = compose(question, analysis, hits, note, items, given=resolved.exclude, besides=resolved.besides)
+        answer = replace(answer, unstated=verdict.reason)
     return replace(answer, reading=resolved.reading), hits, resolved
 
 

@@ -187,6 +187,8 @@ def judge(analysis: QueryAnalysis, hits: list[Hit], library_regions: list[str], 
         topic = _topic(analysis, _hit_texts(stating))
     strict = analysis.strict_kinds
     missing = [kind for kind in strict if not states_kind(kind, topic, stating)]
+    if missing and _asked_apart(analysis, strict, missing):  # 去帮扶哪些学校,是谁来定的? the body is stated
+        return Verdict(ANSWERED, partly_stated_note(missing[0].what))
     if missing:  # every kind asked must be stated: 会追究谁的责任 asks for a sanction, not just a body
         return Verdict(NOT_STATED, not_stated_reason(analysis, topic, missing[0].what))
     if analysis.yes_no and not strict and not decides(analysis, topic, stating):
@@ -200,6 +202,26 @@ def not_stated_reason(analysis: QueryAnalysis, topic: _Topic, what: str) -> str:
     rarest = sorted(topic.terms, key=lambda t: -topic.weights[t])[:3]
     about = "、".join(t for t in topic.terms if t in rarest) or "该事项"
     return f"文件未明确规定{what}：{where}中涉及{about}的条款，没有写明所问的{what}。相关条款列在下方，仅供参考。"
+
+
+def _asked_apart(analysis: QueryAnalysis, strict: tuple, missing: list) -> bool:
+    """Some kind asked is stated, and the missing ones are asked in parts of their own.
+
+    去帮扶哪些学校,是谁来定的? asks two things: the documents say who decides, and not which schools; 会追究谁的
+    责任 asks one (a sanction on someone), so a body alone does not answer it.
+    """
+    if len(missing) == len(strict):
+        return False
+    parts = [p for p in _PARTS.split(analysis.text) if p.strip()]
+    return all(sum(1 for p in parts if k.asked.search(p)) >= 1 for k in strict) and all(
+        not any(k.asked.search(p) and other.asked.search(p) for p in parts for other in strict if other is not k)
+        for k in missing
+    )
+
+
+def partly_stated_note(what: str) -> str:
+    """The line before an answer that states part of what was asked."""
+    return f"文件未明确规定{what}；以下是文件写明的部分。"
 
 
 def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
@@ -227,6 +249,7 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
     wholes = [w for w in map(topic.as_asked, topic.terms) if w not in topic.terms] if kind.name in FOCUSED_KINDS else []
     return any(
         kind.states(_without(sentence, topic.quoted) if kind.name in FOCUSED_KINDS else sentence)
+        and not _LEADS_IN.search(sentence)
         and (kind.framing_states or not is_framing(sentence))
         and topic.share_named(context) >= STATED_TERM_SHARE
         and (not topic.quoted or any(term in match_form(context) for term in topic.quoted))
@@ -237,6 +260,10 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
         and not _of_other_years(sentence, context, topic.years)
         for sentence, context, own_heading in _sentences_in_context(hits)
     )
+
+
+# A line ending in a colon introduces what follows (the addressees 各县区教育局,…,学院附中、学院附小:, 要求如下:)
+_LEADS_IN = re.compile(r"[:：]\s*$")
 
 
 def _names_what_it_is_of(sentence: str, own_heading: str, kind: AnswerKind, topic: _Topic, focus: tuple) -> bool:

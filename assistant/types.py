@@ -106,6 +106,7 @@ class Answer:
     mode: str = "extractive"
     outcome: str = ""  # answered / not_stated / refused; left empty, it follows from abstained
     reading: str = ""  # how a follow-up was read: ordinal / region / more / fragment / scope ("" standing alone)
+    unstated: str = ""  # answered in part: the note on what was asked and is not stated (文件未明确规定…)
 
     def __post_init__(self) -> None:
         if not self.outcome:

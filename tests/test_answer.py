@@ -207,8 +207,21 @@ def test_llm_mode_through_ask_streams_and_checks_citations(retriever):
         assert refusal.abstained and len(server.requests) == 1  # refused before any LLM call
         unstated = ask("山西给参加集团化办学的老师每月补贴多少元?", retriever, settings=settings)
         assert unstated.outcome == "not_stated" and len(server.requests) == 1, "not stated: no LLM call either"
+        server.reply = "学院附中、学院附小帮扶工作由市教育局安排[1]。"
+        partly = ask("学院附小帮扶的是哪几所学校?归哪个部门安排?", retriever, settings=settings)
+        assert partly.mode == "llm" and partly.answer.startswith("文件未明确规定学校名单"), partly.answer
+        assert "市教育局安排[1]" in partly.answer, "the model's answer on the part stated follows the note"
     finally:
         stop_stub(server, thread)
+
+
+def test_a_question_asking_two_things_is_answered_on_the_one_stated_with_a_note_on_the_other(retriever):
+    partly = ask("学院附小帮扶的是哪几所学校?归哪个部门安排?", retriever)
+    assert partly.outcome == "answered" and partly.answer.splitlines()[0] == "文件未明确规定学校名单；以下是文件写明的部分。"
+    assert "由市教育局安排" in lead(partly) and cited_sources(partly) == {"001"}
+    # one thing asked (whose school is the partner) is not stated; a sanction asked of someone is one thing too
+    assert ask("葫芦岛学院附小帮扶的是哪一所学校?", retriever).outcome == "not_stated"
+    assert ask("山西的集团化办学出了问题会追究谁的责任?", retriever).outcome == "not_stated"
 
 
 @pytest.mark.parametrize(

@@ -748,6 +748,7 @@ def test_how_many_items_is_stated_by_a_number_or_by_their_list():
 def test_a_number_inside_a_yes_no_question_is_no_quantity_asked():
     assert [k.name for k in kinds_asked("可不可以和周边几所初中合办一个集团?")] == []
     assert [k.name for k in kinds_asked("市里给每个区拨了多少经费?")] == ["amount"], "a sum granted, 了 or not"
+    assert [k.name for k in kinds_asked("他们要去帮扶哪一所农村学校?")] == ["named"], "哪一所 asks which school"
     assert [k.name for k in kinds_asked("给每个试点区拨了多少所学校?")] == ["count"]
     assert [k.name for k in kinds_asked("会被问责吗?")] == ["penalty"], "a yes/no question still asks for its kind"
     assert [k.name for k in kinds_asked("校长要是考核垫底会被撤职吗?")] == ["penalty"], "removal from post is a sanction"

@@ -1241,3 +1241,12 @@ def test_the_parts_of_one_region_ask_for_no_comparison(question, comparative):
 )  # fmt: skip
 def test_what_a_value_is_set_by_asks_for_no_value(question, kinds):
     assert [k.name for k in kinds_asked(question)] == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "states"),
+    [("统一按师生比配备教师。", True), ("按照在校学生人数核定公用经费。", True), ("校长应当具有高级职称。", True),
+     ("加强教师队伍建设,配备骨干教师。", False), ("按时完成各项任务。", False)],
+)  # fmt: skip
+def test_a_standard_asked_is_stated_by_the_basis_a_thing_is_done_by(sentence, states):
+    assert KINDS["criteria"].states(sentence) is states

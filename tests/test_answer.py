@@ -265,6 +265,7 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         ("二道区教师交流的比例有没有下限,是多少?", "not_stated"),  # 加大教师交流力度, no share
         ("巴州每学期联盟内至少开展几次学校管理专题研讨?", "answered"),  # 1-2次
         ("二道区哪所小学要异地建设?", "answered"),  # 长江小学
+        ("二道区规划里要易地重建的小学是哪几所?", "answered"),  # written 异地建设
         ("山西的集团化办学出了问题会追究谁的责任?", "not_stated"),  # 山西 names no sanction
         ("二道区对工作不力的人怎么处理?", "answered"),  # 追究相关责任人的责任
         ("量子计算机的芯片怎么散热?", "refused"),

@@ -387,6 +387,7 @@ def test_glossary_forms_are_the_members_of_the_words_groups():
     assert "老师" not in glossary().forms("教师交流"), "a compound does not borrow the synonyms of its parts"
     assert "引入" in glossary().forms("引进"), "引入名师 is how a plan says it brings teachers in"
     assert "异地建设" in glossary().forms("易地重建"), "rebuilt elsewhere, in the words plans use"
+    assert "乡镇中心学校" in glossary().forms("中心校")
 
 
 def test_modes_are_named_by_any_member():

@@ -297,6 +297,10 @@ def _items_below(hit: Hit) -> list:
     return [c for c in hit.document.clauses if len(c.path) == len(path) + 1 and c.path[:-1] == path]
 
 
+LISTED_WITH_OTHERS = 2  # 、 marks: a list of at least three items
+ITEM_SUFFIX_CHARS = 1  # what may follow the word in its item (委托管理式)
+
+
 def _already_given(text: str, given: Sequence[str]) -> bool:
     return any(text in g for g in given)
 
@@ -313,11 +317,34 @@ def _not_given(sentences: list[_Sentence], given: Sequence[str], besides: str) -
     for sentence in sentences:
         if not _already_given(sentence.text, given):
             out.append(sentence)
+        elif words and _listed_with_others(sentence.text, words):  # 除了委托管理,还有哪几种? …委托管理式、多法人组合式…
+            out.append(replace(sentence, score=max(sentence.score, top), rest=True))
         elif words and (rest := _parts_without(sentence.text, words)) and not _already_given(rest, given):
             out.append(replace(sentence, text=rest, score=max(sentence.score, top), rest=True))
         elif words and not any(names_as_written(sentence.text, w) for w in words):
             out.append(sentence)
     return sorted(out, key=lambda s: -s.score)
+
+
+def _listed_with_others(text: str, words: list[str]) -> bool:
+    """Some word is an item of a list (…采取委托管理式、多法人组合式、单一法人式等): the others are asked besides it.
+
+    The word ends its item (委托管理式); one inside a longer item (提交1份有关挂职学校内部管理、师资培养、…) is not
+    what the list lists.
+    """
+    for part in re.split(r"[,，;；:：]", text):
+        items = part.split("、")
+        if len(items) <= LISTED_WITH_OTHERS:
+            continue
+        items[-1] = items[-1].split("等", 1)[0]
+        if any(_ends_item(item, w) for item in items for w in words):
+            return True
+    return False
+
+
+def _ends_item(item: str, word: str) -> bool:
+    at = item.rfind(word)
+    return at >= 0 and len(item) - (at + len(word)) <= ITEM_SUFFIX_CHARS
 
 
 def _parts_without(text: str, words: list[str]) -> str:

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from assistant import evidence
-from assistant.answer import _overlap, _ranked_sentences, _year_fit, ask
+from assistant.answer import _listed_with_others, _overlap, _ranked_sentences, _year_fit, ask
 from assistant.followup import resolve
 from assistant.types import Answer, Turn
 from retrieval.types import Hit
@@ -698,3 +698,11 @@ def test_a_question_word_in_the_documents_words_counts_part_of_its_weight():
     assert written == 5.0
     assert 0 < in_their_words < written
     assert _overlap(weights, "落实绩效工资倾斜政策") == 0
+
+
+def test_besides_an_item_of_a_list_given_before_the_list_answers_for_the_other_items(retriever):
+    first, more = follow_up(retriever, "上海的委托管理式是怎么搞的?", "除了委托管理式,别的办学形式还有哪些?")
+    assert "多法人组合式、单一法人式" in first.answer, "the list came along with the first answer"
+    assert "多法人组合式、单一法人式" in lead(more), more.answer
+    # a word inside a longer item of a list (…提交1份有关挂职学校内部管理、师资培养、…) is no item of it
+    assert not _listed_with_others("挂职人员要提交1份有关挂职学校内部管理、师资培养、质量提升等方面的建议", ["挂职"])

@@ -213,10 +213,9 @@ def _asked_apart(analysis: QueryAnalysis, strict: tuple, missing: list) -> bool:
     if len(missing) == len(strict):
         return False
     parts = [p for p in _PARTS.split(analysis.text) if p.strip()]
-    return all(sum(1 for p in parts if k.asked.search(p)) >= 1 for k in strict) and all(
-        not any(k.asked.search(p) and other.asked.search(p) for p in parts for other in strict if other is not k)
-        for k in missing
-    )
+    others = [(k, o) for k in missing for o in strict if o is not k]
+    shares_a_part = any(k.asked.search(p) and o.asked.search(p) for k, o in others for p in parts)
+    return not shares_a_part and all(any(k.asked.search(p) for p in parts) for k in strict)
 
 
 def partly_stated_note(what: str) -> str:

@@ -22,7 +22,7 @@ from assistant.types import Citation, Turn
 from policytext.asks import kinds_asked
 from policytext.lexicon import tokenize
 from policytext.numerals import ordinal_value
-from policytext.places import find_places, region_forms, unlisted_places
+from policytext.places import find_places, unlisted_places, without_places
 from policytext.question import (
     ANAPHORA,
     DOCUMENT_POINTER,
@@ -199,7 +199,7 @@ def _places(text: str) -> list[str]:
 
 def _own_words(question: str, regions: list[str]) -> str:
     """What a question says besides its places, document pointers, anaphora and question words."""
-    text = _without_places(_strip(question), regions)
+    text = without_places(_strip(question), regions)
     text = DOCUMENT_POINTER.sub("", ANAPHORA.sub("", KIND_OF_DOCUMENT_POINTER.sub("", text)))
     return _FILLER.sub("", _PUNCTUATION.sub("", strip_framing(text)).strip())
 
@@ -230,7 +230,7 @@ def _topic_of(previous: Turn, without_ask: bool = True, chained: bool = False) -
     (遵循的是什么原则) are left out when the rest holds its topic.
     """
     own = previous.question if _has_topic(previous.question) and not chained else previous.resolved_question
-    own = _without_places(own, _places(own))
+    own = without_places(own, _places(own))
     if without_ask:
         stated = _without_asked_head(own)
         own = stated if _has_topic(stated) else own
@@ -251,16 +251,8 @@ def _strip(text: str) -> str:
 
 def _swap_region(base: str, new_regions: list[str]) -> str:
     """The previous question about the new region(s) instead of the old one (and not its document: 那个通知)."""
-    stripped = NAMED_DOCUMENT.sub("", _without_places(base, _places(base))).strip("的 ,，")
+    stripped = NAMED_DOCUMENT.sub("", without_places(base, _places(base))).strip("的 ,，")
     return f"{'、'.join(new_regions)}{stripped}"
-
-
-def _without_places(text: str, regions: list[str]) -> str:
-    """Text with every way of writing the regions cut out (longest form first: 上海市 before 上海)."""
-    for region in regions:
-        for form in sorted(region_forms(region) | {region}, key=len, reverse=True):
-            text = text.replace(form, "")
-    return text
 
 
 def _ordinal_citation(question: str, previous: Turn) -> Citation | None:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from policytext.lexicon import glossary, longest_tokens, tokenize
-from policytext.places import find_places, region_forms
+from policytext.places import find_places, without_places
 from policytext.sentences import normalize_for_match, split_sentences
 
 _NUMBER = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千万半]+)\s*"
@@ -252,7 +252,7 @@ def _share_of(question: str, share: AnswerKind) -> AnswerKind:
     农村学校的老师占全市教师的比例 is not stated by 农村学校数占比为87.4%: the sentence must name what the
     share is of (every word of X, or a synonym), not only hold a percentage.
     """
-    part = re.split(r"[,，;；]", _without_places(question))
+    part = re.split(r"[,，;；]", without_places(question, find_places(question).all, mark=","))
     match = next((m for m in map(_SHARE_OF.search, reversed(part)) if m), None)
     words = longest_tokens([w for w in tokenize(match.group(1)) if len(w) >= 2]) if match else []
     # 学生人数占比: a share of 学生 (在校生占比为55.7%); 人数 only says what is counted
@@ -266,14 +266,6 @@ def _share_of(question: str, share: AnswerKind) -> AnswerKind:
         return share.states(sentence) and all(any(f in sentence for f in word) for word in forms)
 
     return replace(share, states=states)
-
-
-def _without_places(text: str) -> str:
-    """The text with every region name cut out (a comma left in its place), longest forms first."""
-    forms = sorted({f for name in find_places(text).all for f in region_forms(name)}, key=len, reverse=True)
-    for form in forms:
-        text = text.replace(form, ",")
-    return text
 
 
 _SCHOOLS_ASKED = re.compile(r"学校|小学|中学|大学|高校|院校|所")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -147,6 +147,14 @@ def find_places(text: str) -> Places:
 def region_forms(name: str) -> frozenset[str]:
     """Every way a region may be written: full name and gazetteer aliases."""
     return gazetteer().forms(name)
+
+
+def without_places(text: str, regions: Sequence[str], mark: str = "") -> str:
+    """Text with every way of writing the regions cut out (longest form first: 上海市 before 上海), ``mark`` left."""
+    forms = sorted({form for region in regions for form in region_forms(region) | {region}}, key=len, reverse=True)
+    for form in forms:
+        text = text.replace(form, mark)
+    return text
 
 
 def region_named(region: str, name: str) -> bool:

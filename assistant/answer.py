@@ -317,7 +317,7 @@ def _not_given(sentences: list[_Sentence], given: Sequence[str], besides: str) -
     for sentence in sentences:
         if not _already_given(sentence.text, given):
             out.append(sentence)
-        elif words and _listed_with_others(sentence.text, words):  # 除了委托管理,还有哪几种? …委托管理式、多法人组合式…
+        elif words and _listed_with_others(sentence.text, words):  # 除了X,另外几种呢? after a list naming X
             out.append(replace(sentence, score=max(sentence.score, top), rest=True))
         elif words and (rest := _parts_without(sentence.text, words)) and not _already_given(rest, given):
             out.append(replace(sentence, text=rest, score=max(sentence.score, top), rest=True))

@@ -187,7 +187,7 @@ def judge(analysis: QueryAnalysis, hits: list[Hit], library_regions: list[str], 
         topic = _topic(analysis, _hit_texts(stating))
     strict = analysis.strict_kinds
     missing = [kind for kind in strict if not states_kind(kind, topic, stating)]
-    if missing and _asked_apart(analysis, strict, missing):  # 去帮扶哪些学校,是谁来定的? the body is stated
+    if missing and _asked_apart(analysis, strict, missing):  # 结对的是哪几所,归谁安排? the body alone is stated
         return Verdict(ANSWERED, partly_stated_note(missing[0].what))
     if missing:  # every kind asked must be stated: 会追究谁的责任 asks for a sanction, not just a body
         return Verdict(NOT_STATED, not_stated_reason(analysis, topic, missing[0].what))
@@ -207,7 +207,7 @@ def not_stated_reason(analysis: QueryAnalysis, topic: _Topic, what: str) -> str:
 def _asked_apart(analysis: QueryAnalysis, strict: tuple, missing: list) -> bool:
     """Some kind asked is stated, and the missing ones are asked in parts of their own.
 
-    去帮扶哪些学校,是谁来定的? asks two things: the documents say who decides, and not which schools; 会追究谁的
+    结对的是哪几所,归谁安排? asks two things: the documents say who decides, and not which schools; 会追究谁的
     责任 asks one (a sanction on someone), so a body alone does not answer it.
     """
     if len(missing) == len(strict):

@@ -256,7 +256,7 @@ def _share_of(question: str, share: AnswerKind) -> AnswerKind:
     match = next((m for m in map(_SHARE_OF.search, reversed(part)) if m), None)
     words = longest_tokens([w for w in tokenize(match.group(1)) if len(w) >= 2]) if match else []
     # 学生人数占比: a share of 学生 (在校生占比为55.7%); 人数 only says what is counted
-    # 全市…农村学校大概占多大比例: the scope and the hedge say nothing of what the share is of
+    # 全市的城区学校大约占几成: the scope and the hedge say nothing of what the share is of
     words = [w for w in words if not find_places(w).all and not _COUNTED_AS.fullmatch(w) and not QUALIFIER.fullmatch(w)]
     if not words:
         return share
@@ -423,7 +423,7 @@ ANSWER_KINDS = (
     AnswerKind(
         "criteria",
         re.compile(r"什么标准|什么条件|哪些条件|够什么|认定标准|怎么认定|如何认定|怎样认定|任职条件|资格|门槛|评定标准"),
-        # 按什么标准配? is stated by the basis it is done by (统一按师生比配备教师)
+        # 依据什么标准配置? is stated by the basis it is done by (统一按师生比配备教师)
         _pattern(r"具备|符合|须|必须|应当具有|具有.{1,20}(?:资格|经历|职称)|(?:条件|标准)(?:为|是|包括|如下)|达到.{0,12}标准|认定为|评定为|"
                  r"按(?:照)?[^,，。;；]{1,12}?(?:配备|配置|核定|确定|分配|计算)"),
         "认定标准或条件",
@@ -586,7 +586,7 @@ def _asks_quantity_apart(question: str, kind: AnswerKind) -> bool:
     """
     parts = [p for p in re.split(r"[,，;；?？]", question) if p.strip()]
     if any(_BARE_VALUE_QUESTION.fullmatch(p.strip()) for p in parts[1:]) and kind.asked.search(question):
-        return True  # 比例有没有下限,是多少?: the last part asks the value of the quantity named before
+        return True  # 比例有硬性规定吗,定的多少?: the last part asks the value of the quantity named before
     return any(
         kind.asked.search(part) and _INTERROGATIVE.search(part) and not YES_NO_QUESTION.search(part + "?")
         for part in parts

@@ -261,8 +261,8 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         ("巴州的联盟里中层干部去别的学校挂职至少多久?", "answered"),  # 不少于1周
         ("上海的学区里骨干教师流动满几年可以评高级职称?", "not_stated"),  # 流动 is addressed, no duration given
         ("葫芦岛每年给帮扶学校拨多少万元经费?", "not_stated"),  # 经费 named, no sum
-        ("区县设的学区化集团化专项经费,市里拨了多少?", "not_stated"),  # 上海: 设立专项经费, no sum
-        ("二道区教师交流的比例有没有下限,是多少?", "not_stated"),  # 加大教师交流力度, no share
+        ("上海的专项经费,市教委给每个区县拨了多少?", "not_stated"),  # 上海: 设立专项经费, no sum
+        ("二道区轮岗教师所占比例有没有个底线,是多少?", "not_stated"),  # 加大教师交流力度, no share
         ("巴州每学期联盟内至少开展几次学校管理专题研讨?", "answered"),  # 1-2次
         ("二道区哪所小学要异地建设?", "answered"),  # 长江小学
         ("二道区规划里要易地重建的小学是哪几所?", "answered"),  # written 异地建设

@@ -90,6 +90,7 @@ class _Topic:
     action_unused: bool = False  # the action's words are all words the library never uses
     unused_of: tuple[str, ...] = ()  # kinds asked of a word the library never uses (退出 of 想退出,要走什么手续)
     years: frozenset[int] = frozenset()  # the years the question names: a sentence of others is of another stage
+    unwritten: tuple[str, ...] = ()  # terms no text writes as such, named only by a synonym (往下掉 ≈ 下滑)
 
     def focus_of(self, kind: AnswerKind, fall_back: bool = True) -> tuple[str, ...]:
         """What the kind is asked of: a stating sentence must write one of these terms as such.
@@ -253,7 +254,7 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
         and topic.share_named(context) >= STATED_TERM_SHARE
         and (not topic.quoted or any(term in match_form(context) for term in topic.quoted))
         and _names_what_it_is_of(sentence, own_heading, kind, topic, focus)
-        and (not focus or any(names_as_written(sentence, term) for term in focus))
+        and (not focus or any(_writes_focus(sentence, term, topic) for term in focus))
         and all(writes_whole(sentence, whole) for whole in wholes)
         and (not asked or topic.share_named(sentence, asked) > 0)
         and not _of_other_years(sentence, context, topic.years)
@@ -263,6 +264,11 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
 
 # A line ending in a colon introduces what follows (the addressees 各县区教育局,…,学院附中、学院附小:, 要求如下:)
 _LEADS_IN = re.compile(r"[:：]\s*$")
+
+
+def _writes_focus(sentence: str, term: str, topic: _Topic) -> bool:
+    """The sentence writes the focus term as such; a colloquial term no text writes (往下掉) by its synonym (下滑)."""
+    return names_as_written(sentence, term) or (term in topic.unwritten and names_term(sentence, term))
 
 
 def _names_what_it_is_of(sentence: str, own_heading: str, kind: AnswerKind, topic: _Topic, focus: tuple) -> bool:
@@ -385,9 +391,28 @@ def _topic(analysis: QueryAnalysis, texts: tuple[str, ...], counts: dict[str, in
     unused = bool(action_words) and not any(w in weights for w in action_words)
     unused_of = tuple(k.name for k in analysis.kinds if _asked_of_unused(k, analysis, counts))
     years = years_named(analysis.text)
+    unwritten = tuple(t for t in weights if not _written_somewhere(t, texts, counts))
     return _Topic(
-        tuple(weights), weights, asked, analysis.action, analysis.event, question, quoted, unused, unused_of, years
+        tuple(weights),
+        weights,
+        asked,
+        analysis.action,
+        analysis.event,
+        question,
+        quoted,
+        unused,
+        unused_of,
+        years,
+        unwritten,
     )
+
+
+def _written_somewhere(term: str, texts: tuple[str, ...], counts: dict[str, int]) -> bool:
+    """Some text writes the term as such, not only a synonym of it; kept in ``counts`` beside how many name it."""
+    key = f"{term} as written"
+    if key not in counts:
+        counts[key] = int(any(names_as_written(text, term) for text in texts))
+    return bool(counts[key])
 
 
 def _asked_of_unused(kind: AnswerKind, analysis: QueryAnalysis, counts: dict[str, int]) -> bool:

@@ -202,7 +202,9 @@ def _states_count_of(question: str) -> Callable[[str], bool]:
     units = _ASKED_UNIT.findall(question)
     # 多少县区 / 覆盖多少学校, with no measure word, is also answered by a share (80%以上的县, 50%的学校);
     # 几所 / 多少个 asks for a number.
-    share = re.compile(_SHARE) if not asked and not any(m for m, _ in units) and (counted or units) else None
+    # people (多少学生) are counted by head: 50%的学校 gives no head count
+    places = (counted or units) and not _COUNTED_PEOPLE.match(counted)
+    share = re.compile(_SHARE) if not asked and not any(m for m, _ in units) and places else None
     # 几个区 -> 4区 (the unit needs no 个), or the unit and then its number: 22%的县(2个)
     patterns = [
         re.compile(rf"{_COUNT_NUMERAL}(?:{re.escape(m)})?{u}|{u}\s*[（(]\s*{_COUNT_NUMERAL}(?:{re.escape(m)})?\s*[）)]")
@@ -220,6 +222,9 @@ def _states_count_of(question: str) -> Callable[[str], bool]:
     if not patterns:
         patterns = [re.compile(rf"{_COUNT_NUMERAL}[{_MEASURES}人]")]
     return lambda sentence: any(p.search(sentence) for p in patterns) or bool(share and share.search(sentence))
+
+
+_COUNTED_PEOPLE = re.compile(r"学生|教师|老师|孩子|家长|校长")
 
 
 def _counted_after_many(question: str) -> str:
@@ -294,7 +299,7 @@ def _frequency_of(question: str, frequency: AnswerKind) -> AnswerKind:
 
 def _count_of(question: str, count: AnswerKind) -> AnswerKind:
     """The count kind for this question: stated by a count of what it counts; of people, named 人数."""
-    people = re.search(r"(?:几|多少)(?:个)?(?:人|名(?![师校])|位)", question)
+    people = re.search(r"(?:几|多少)(?:个)?(?:人|名(?![师校])|位|学生|教师|老师|孩子)", question)
     return replace(count, states=_states_count_of(question), what="人数" if people else count.what)
 
 
@@ -318,7 +323,7 @@ ANSWER_KINDS = (
         re.compile(
             # 多少名师 counts 名师 (famous teachers) or teachers by 名: a count either way
             rf"{_NOT_COUNTING}(?:几|多少)(?:个(?!方面)|所|名|人|项|条|位|批|家|次|节|门)|至少(?:要|得|需要)?(?:有)?几|"
-            r"多少(?:县|区|市|乡镇|学校)"
+            r"多少(?:县|区|市|乡镇|学校|学生|教师|老师|孩子|班)"
         ),
         _pattern(rf"{_COUNT_NUMERAL}[{_MEASURES}人]"),
         "数量",
@@ -404,7 +409,8 @@ ANSWER_KINDS = (
         "penalty",
         re.compile(rf"惩罚|处罚|处分|问责|追责|追究|后果|{_SANCTIONS}|会怎么样|会怎样|(?:怎么|如何|什么)处理|不合格|不达标|没达标|没完成|完不成|做不好|扣分|"
                    r"(?:(?:达|做)不到|(?:没|未)(?:达到|做到|完成))[^?？]{0,20}?(?:怎么办|会被|要被|会怎|被要求|还是)"),
-        _pattern(rf"问责|追究|通报|约谈|一票否决|扣减|扣发|取消|责令|整改|处分|处理|降低|撤销|减少|不得|限期|{_SANCTIONS}"),
+        # 建立问责机制 says there will be one, not what befalls whom
+        _pattern(rf"问责(?!机制|制度|体系)|追究|通报|约谈|一票否决|扣减|扣发|取消|责令|整改|处分|处理|降低|撤销|减少|不得|限期|{_SANCTIONS}"),
         "处理办法",
     ),
     AnswerKind(
@@ -422,7 +428,10 @@ ANSWER_KINDS = (
     ),
     AnswerKind(
         "criteria",
-        re.compile(r"什么标准|什么条件|哪些条件|够什么|认定标准|怎么认定|如何认定|怎样认定|任职条件|资格|门槛|评定标准"),
+        re.compile(
+            r"什么标准|什么条件|哪些条件|够什么|认定标准|怎么认定|如何认定|怎样认定|任职条件|资格|门槛|评定标准|"
+            r"(?:评分|打分|验收|考核|评估)(?:细则|标准)"
+        ),
         # 依据什么标准配置? is stated by the basis it is done by (统一按师生比配备教师)
         _pattern(r"具备|符合|须|必须|应当具有|具有.{1,20}(?:资格|经历|职称)|(?:条件|标准)(?:为|是|包括|如下)|达到.{0,12}标准|认定为|评定为|"
                  r"按(?:照)?[^,，。;；]{1,12}?(?:配备|配置|核定|确定|分配|计算)"),
@@ -596,7 +605,8 @@ def _asks_quantity_apart(question: str, kind: AnswerKind) -> bool:
 _BARE_VALUE_QUESTION = re.compile(r"(?:具体)?(?:是|有|要|定的?|定了|达到)?(?:多少|几|百分之几)(?:呢|啊)?")
 
 
-_CONDITION = re.compile(r"^(?:要是|如果|假如|万一|若是|倘若)")
+# 要是哪个单位应付了事 / 山西哪个县要是没推开: a condition, whoever it is said of first
+_CONDITION = re.compile(r"^[^,，]{0,8}?(?:要是|如果|假如|万一|若是|倘若)")
 # A part saying which kind of thing is meant (一个法人带几个校区的那种): it describes, it asks nothing
 _DESCRIBING = re.compile(r"(?:那|这)(?:种|类|样)(?:的)?$")
 _OWN_QUESTION_WORD = re.compile(r"什么|啥|怎么|怎样|如何|哪|谁|吗|么")

@@ -364,6 +364,12 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         # a quantity compared (一半以上) is not what whether is asked of; a level (区级以上) may be
         ("葫芦岛农村学校的学生,是不是已经占到全市义务教育在校生的一半以上了?", "answered"),  # 在校生占比为55.7%
         ("上海当集团牵头校,是不是必须先评上区级以上示范学校?", "not_stated"),
+        # a colloquial word no document writes (往下掉) is the focus in its documents' word (质量下滑)
+        ("巴州联盟捆绑里,学校工作消极、质量往下掉,要担什么后果?", "answered"),
+        ("葫芦岛受帮扶的学校质量往下掉了,会受什么处理?", "not_stated"),
+        # scoring rules ask for criteria; students are counted by head, not by a share of schools
+        ("巴州联盟捆绑的年终考核打分标准是什么?", "not_stated"),
+        ("上海一个学区最多能有多少学生?", "not_stated"),
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):

@@ -388,6 +388,7 @@ def test_glossary_forms_are_the_members_of_the_words_groups():
     assert "引入" in glossary().forms("引进"), "引入名师 is how a plan says it brings teachers in"
     assert "异地建设" in glossary().forms("易地重建"), "rebuilt elsewhere, in the words plans use"
     assert "乡镇中心学校" in glossary().forms("中心校")
+    assert "纸质" in glossary().forms("书面") and "下滑" in glossary().forms("往下掉")
 
 
 def test_modes_are_named_by_any_member():
@@ -479,7 +480,7 @@ def test_a_reason_is_stated_by_a_purpose_or_by_framing():
         ("amount", ["每月补贴多少钱", "发放标准是什么", "给多少万元", "每月发多少绩效工资", "一年资助多少", "新校总投资是多少", "每月补贴几百块钱"],
          ["补贴由谁发", "经费怎么保障", "投资建设哪些学校", "会发哪几种补贴", "补贴有多少种", "经费有几类来源"],
          "每人每月500元", "给予适当补贴"),
-        ("count", ["要派几名教师", "至少要有几所成员学校", "一共几个集团", "有多少名师工作室"], ["从哪几个方面考核", "几年级"],
+        ("count", ["要派几名教师", "至少要有几所成员学校", "一共几个集团", "有多少名师工作室", "每班不超过多少学生"], ["从哪几个方面考核", "几年级"],
          "选派3名骨干教师", "选派骨干教师"),
         ("share", ["覆盖率要提高到什么比例", "满意度要达到多少", "占比多少"], ["覆盖哪些学校", "怎么提高满意度"],
          "覆盖60%以上的学校", "逐步扩大覆盖面"),
@@ -505,7 +506,8 @@ def test_a_reason_is_stated_by_a_purpose_or_by_framing():
          "开展评估"),
         ("procedure", ["要走什么流程", "怎么申请加入", "需要审批吗", "怎么申报"], ["为什么要加入", "加入以后做什么", "能申报哪类设备"], "报当地人民政府批准后实施",
          "积极推进改革"),
-        ("criteria", ["按什么标准评定", "够什么条件才能评上", "任职条件是什么"], ["认定结果怎么用", "认定以后做什么"],
+        ("criteria", ["按什么标准评定", "够什么条件才能评上", "任职条件是什么", "考核标准是什么", "验收细则有哪些"],
+         ["认定结果怎么用", "认定以后做什么", "考核结果怎么用"],
          "具备条件的学校可以申请", "教育局要明确校长任职条件"),
     ],
 )  # fmt: skip
@@ -526,6 +528,7 @@ def test_answer_kinds(kind, asked, not_asked, given, not_given):
      ("首批有几个县参加?", "首批确定12县参加", True), ("多少个区要成立指导中心?", "全市7个区成立", True),
      ("有几个区长?", "在4区先行", False), ("几个县的教研员?", "在4区先行", False),
      ("全县一共有多少所初中?", "初中学校数占比为40%", False), ("有多少县推行?", "80%以上的县推行", True),
+     ("有多少学生参加?", "覆盖全市50%的学校", False), ("有多少学生参加?", "全市1200名学生参加", True),
      ("到2015年有几个县达标?", "2015年30%的县(3个)达标", True), ("有几个县参加?", "全县学校都要参加", False),
      # the word then its number: the number must end the phrase, not count a noun after it
      ("每校派几名骨干教师?", "选派骨干教师3名以上", True), ("每校派几名骨干教师?", "骨干教师不少于2名。", True),
@@ -736,6 +739,21 @@ def test_no_ratio_or_distance_is_asked_without_asking_its_value(question):
 )  # fmt: skip
 def test_falling_short_with_what_follows_asks_for_a_sanction(question, penalty):
     assert ("penalty" in [k.name for k in kinds_asked(question)]) is penalty
+
+
+def test_a_mechanism_of_accountability_states_no_sanction():
+    penalty = KINDS["penalty"]
+    assert not penalty.states("各县要建立督导检查和问责机制,开展督促检查。")
+    assert penalty.states("对工作不力的单位实施行政问责。")
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [("哪所学校要是没完成帮扶任务,会怎么处理?", ["penalty"]), ("全省哪个县如果没推开,会被问责吗?", ["penalty"]),
+     ("帮扶结对的是哪所学校?", ["named"]), ("在哪个县先行,先行的县没完成会怎么处理?", ["named", "penalty"])],
+)  # fmt: skip
+def test_which_one_said_of_under_a_condition_is_anyone(question, kinds):
+    assert [k.name for k in kinds_asked(question)] == kinds
 
 
 def test_how_many_items_is_stated_by_a_number_or_by_their_list():

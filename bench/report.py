@@ -40,7 +40,7 @@ def _twice(value):
 
 DIALOGUE_SETS = (
     "dev", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10",
-    "blind11", "blind12", "blind13", "blind14", "blind15",
+    "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
 )
 GOALS = (
     Goal("hit@1", "retrieval.project.hit@1", ">=", 0.90),

@@ -7,7 +7,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from assistant.evidence import Verdict, judge, names_as_written, names_term, province_fallback, term_coverage
+from assistant.evidence import (
+    Verdict,
+    judge,
+    names_as_written,
+    names_term,
+    own_words_used,
+    province_fallback,
+    term_coverage,
+)
 from assistant.followup import Resolved, resolve
 from assistant.types import Answer, Citation, Turn
 from policytext.asks import KINDS, enumerates, is_framing, provisions
@@ -15,7 +23,7 @@ from policytext.dates import YEAR_WITH_UNIT, chinese_date
 from policytext.lexicon import longest_tokens, tokenize
 from policytext.numbering import is_outline_level, numbering_level, strip_number
 from policytext.question import QueryAnalysis, listed_noun
-from policytext.sentences import cjk_count, split_sentences
+from policytext.sentences import cjk_count, normalize_for_match, split_sentences
 from retrieval.search import Retriever
 from retrieval.types import Hit, SearchFilters
 from settings import Settings
@@ -92,6 +100,7 @@ def _answer_reading(
     scope_note = scope_note or _lower_level_note(analysis, retriever)
     hits = retriever.search(resolved.text, k=SEARCH_K, filters=filters, analysis=analysis)
     hits += _clauses_given(resolved, hits, retriever)
+    hits = _last_lead_first(resolved, analysis, hits, retriever)
     covered = sorted({d.meta.region for d in retriever.library.documents.values() if d.meta.region})
     verdict = judge(analysis, hits, covered, retriever.library)  # on what the search found, in its order
     if verdict.refuse:
@@ -263,6 +272,38 @@ def _clauses_given(resolved: Resolved, hits: list[Hit], retriever: Retriever) ->
         Hit(len(hits) + n, hits[0].score, *index[cid])
         for n, cid in enumerate(c for c in resolved.given_clauses if c in index and c not in found)
     ]
+
+
+def _last_lead_first(resolved: Resolved, analysis: QueryAnalysis, hits: list[Hit], retriever: Retriever) -> list[Hit]:
+    """A short follow-up on a detail the last answer's lead clause names (运行模式呢? of 构建…的运行模式): that clause.
+
+    The lead must name every word the follow-up adds (what a clause elsewhere naming some of them is about is
+    another thing), and not only list one (委托管理式、单一法人式、…): that item is told of in a clause of its own.
+    """
+    index = retriever.library.clause_index()
+    if not (resolved.last_lead in index and hits):
+        return hits
+    own = own_words_used(analysis, retriever.library)
+    clause, document = index[resolved.last_lead]
+    text = normalize_for_match(clause.text).lower()
+    if not own or not all(names_term(text, w) and not _listed_item(text, w, resolved.asks) for w in own):
+        return hits
+    rest = [h for h in hits if h.clause.clause_id != resolved.last_lead]
+    return [Hit(hits[0].rank, hits[0].score, clause, document), *rest]
+
+
+def _listed_item(text: str, word: str, question: str) -> bool:
+    """The word is in an item of a list in the text that the question names, or is that item.
+
+    单一法人 of …、单一法人式、… (asked as 单一法人那种), 学区制 of 学区制管理; not 统一 of 人事管理统一、经费管理统一.
+    """
+    items = (item for part in re.split(r"[,，;；。:：]", text) if "、" in part for item in part.split("、"))
+    return any(
+        word in item and (len(item) <= len(word) + LISTED_ITEM_SLACK or item[:-1] in question) for item in items
+    )
+
+
+LISTED_ITEM_SLACK = 2  # characters an item may add to the word it is (单一法人式, 学区制管理)
 
 
 def _with_introduced_items(hits: list[Hit]) -> list[Hit]:
@@ -581,11 +622,22 @@ def _lead(sentences: list[_Sentence], top_hit: Hit | None, analysis: QueryAnalys
 
 
 def _listing(sentences: list[_Sentence], analysis: QueryAnalysis, own: _Sentence) -> _Sentence | None:
-    """For a 哪几种 question whose best clause does not list them: the best sentence that does."""
+    """For a 哪几种 question whose best clause does not list them: the best sentence that does.
+
+    For a follow-up, one naming its own words: 哪些方面要统一? is not answered by 在教育管理…等方面合作互助.
+    """
     noun = listed_noun(analysis.text) if analysis.asks_for_list else ""
     if not noun or enumerates(noun, own.text):
         return None
-    return next((s for s in sentences if enumerates(noun, s.text) and not is_framing(s.text)), None)
+    asked = analysis.asked_terms
+    return next(
+        (
+            s
+            for s in sentences
+            if enumerates(noun, s.text) and not is_framing(s.text) and (not asked or any(t in s.text for t in asked))
+        ),
+        None,
+    )
 
 
 def _answers(text: str, analysis: QueryAnalysis) -> bool:

@@ -266,6 +266,11 @@ def states_kind(kind: AnswerKind, topic: _Topic, hits: list[Hit]) -> bool:
 _LEADS_IN = re.compile(r"[:：]\s*$")
 
 
+def own_words_used(analysis: QueryAnalysis, library) -> tuple[str, ...]:
+    """A follow-up's own words that the library uses: what it adds to the topic it leans on."""
+    return _topic(analysis, library_texts(library), term_counts(library)).asked
+
+
 def _writes_focus(sentence: str, term: str, topic: _Topic) -> bool:
     """The sentence writes the focus term as such; a colloquial term no text writes (往下掉) by its synonym (下滑)."""
     return names_as_written(sentence, term) or (term in topic.unwritten and names_term(sentence, term))

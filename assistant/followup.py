@@ -59,6 +59,7 @@ class Resolved:
     given_clauses: tuple[str, ...] = ()  # with ``besides``: the clauses given, whose other parts may answer
     asks: str = ""  # the follow-up's own words: what kind of fact is asked is read from them
     reading: str = ""  # ordinal / region / more / fragment / scope, or "" for a question standing alone
+    last_lead: str = ""  # a short follow-up: the clause the last answer led with, which may hold the detail
     fallback: Resolved | None = None  # the reading to take when this one's search finds nothing on its words
     alternatives: tuple[Resolved, ...] = ()  # readings in the same scope, tried in turn when this one answers nothing
 
@@ -118,9 +119,10 @@ def _asking_for_more(question: str, history: Sequence[Turn], where: str, scope: 
 def _fragment(question: str, previous: Turn, where: str, scope: tuple[str, ...]) -> Resolved:
     """要交给谁? / 开放日期间各校展示什么?: read in the previous scope, with or without the previous topic."""
     rest = _strip(ANAPHORA.sub("", question))
-    alone = Resolved(f"{where}{question}", doc_ids=scope, asks=question, reading="scope")
+    lead = previous.answer.citations[0].clause_id if previous.answer.citations else ""
+    alone = Resolved(f"{where}{question}", doc_ids=scope, asks=question, reading="scope", last_lead=lead)
     leaning = Resolved(f"{where}{_topic_of(previous)} {rest}".strip(), doc_ids=scope, asks=question,
-                       reading="fragment")  # fmt: skip
+                       reading="fragment", last_lead=lead)  # fmt: skip
     if _points_back(question) or not _has_topic(rest):
         # 谁来指导? after a question on 集体备课: the previous topic with it, else (when that states no
         # answer) its own words in the same documents (…各联盟捆绑活动的指导)

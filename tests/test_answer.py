@@ -8,7 +8,7 @@ import re
 import pytest
 
 from assistant import evidence
-from assistant.answer import _listed_with_others, _overlap, _ranked_sentences, _year_fit, ask
+from assistant.answer import _listed_item, _listed_with_others, _overlap, _ranked_sentences, _year_fit, ask
 from assistant.followup import resolve
 from assistant.types import Answer, Turn
 from retrieval.types import Hit
@@ -712,3 +712,25 @@ def test_besides_an_item_of_a_list_given_before_the_list_answers_for_the_other_i
     assert "多法人组合式、单一法人式" in lead(more), more.answer
     # a word inside a longer item of a list (…提交1份有关挂职学校内部管理、师资培养、…) is no item of it
     assert not _listed_with_others("挂职人员要提交1份有关挂职学校内部管理、师资培养、质量提升等方面的建议", ["挂职"])
+
+
+@pytest.mark.parametrize(
+    ("question", "detail", "expected"),
+    [
+        # the detail is said in the clause the last answer led with: that clause answers it
+        ("巴州联盟捆绑这种,一所龙头学校捆几所薄弱校?", "那运行模式是什么样?", "法人独立、互联互助"),
+        ("巴州那种合并式的集团,龙头学校吸收几所薄弱学校?", "统一的是哪些方面?", "人事管理统一"),
+        # the last lead only lists it as one item among others: the item's own clause tells of it
+        ("上海各区县可以采取哪些办学形式?", "单一法人式平时怎么管理?", "一个法人负责制"),
+    ],
+)
+def test_a_detail_of_the_last_answer_is_read_in_the_clause_it_led_with(retriever, question, detail, expected):
+    _, second = follow_up(retriever, question, detail)
+    assert expected in lead(second), second.answer
+
+
+def test_a_word_listed_as_an_item_is_told_of_elsewhere():
+    listing = "可以采取委托管理式、多法人组合式、单一法人式、九年一贯制等办学形式"
+    assert _listed_item(listing, "单一法人", "单一法人那种怎么运作") and _listed_item(listing, "多法人组合", "")
+    assert not _listed_item("实行人事管理统一、经费管理统一、教学管理统一", "统一", "哪些方面要统一")
+    assert not _listed_item("构建“法人独立、互联互助”的运行模式", "运行模式", "运行模式呢")

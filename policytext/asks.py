@@ -354,7 +354,7 @@ ANSWER_KINDS = (
     ),
     AnswerKind(
         "frequency",
-        re.compile(r"(?:多久|多长时间|隔多久|几年|多少年|几个月|几周)[^,，?？]{0,8}一次|频次|频率|几次|多少次"),
+        re.compile(r"(?:多久|多长时间|隔多久|几年|多少年|几个月|几周)[^,，?？]{0,8}一次|频次|频率|次数|几次|多少次"),
         _pattern(r"每(?:个|一)?(?:年|学年|学期|季度|月|周|星期|天|日)|[一二两三四五六七八九十\d]+\s*(?:年|个月|周)\s*一次|定期|"
                  r"(?:年|学期|学年)\s*[一二两三四五六七八九十\d]+\s*次|[一二两三四五六七八九十\d]+\s*次"),
         "频次",
@@ -561,7 +561,7 @@ def _count_or_parts(kinds: list[AnswerKind], parts: AnswerKind) -> list[AnswerKi
 
 
 # A quantity named as a thing (比例, 补助标准, 任期), not asked by 几/多少: 有没有设定比例 asks whether one is set.
-_QUANTITY_NAMED = re.compile(r"(?<![按照])比例|比重|占比|百分比|覆盖率|金额|数额|额度|标准|期限|任期|名额|人数")
+_QUANTITY_NAMED = re.compile(r"(?<![按照])比例|比重|占比|百分比|覆盖率|金额|数额|额度|标准|期限|任期|名额|人数|次数")
 _SETTING = re.compile(r"定|规定|明确|设定|设置|要求|提出|有|给出|写")  # …of it, before it: 有没有规定(交流)比例
 _VALUE_GIVEN = re.compile(r"\d|百分之[一二三四五六七八九十]|[一二两三四五六七八九十]+(?:成|个百分点)")
 

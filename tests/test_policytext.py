@@ -484,7 +484,7 @@ def test_a_reason_is_stated_by_a_purpose_or_by_framing():
          "选派3名骨干教师", "选派骨干教师"),
         ("share", ["覆盖率要提高到什么比例", "满意度要达到多少", "占比多少"], ["覆盖哪些学校", "怎么提高满意度"],
          "覆盖60%以上的学校", "逐步扩大覆盖面"),
-        ("frequency", ["多久开展一次自评", "几年评一次", "每学期搞几次研讨", "开会的频次"], ["交流多久", "一次交流多长时间"],
+        ("frequency", ["多久开展一次自评", "几年评一次", "每学期搞几次研讨", "开会的频次", "活动次数有规定吗"], ["交流多久", "一次交流多长时间"],
          "学校每学年进行一次美育工作自评", "开展美育工作自评"),
         ("duration", ["交流多久", "任期几年", "多长时间", "校长的任期呢?", "任期是多久"],
          ["几年级学生", "什么时候", "任期内如何评价", "任期目标怎么定"], "交流期限为3年", "自2018年起交流"),
@@ -739,6 +739,15 @@ def test_no_ratio_or_distance_is_asked_without_asking_its_value(question):
 )  # fmt: skip
 def test_falling_short_with_what_follows_asks_for_a_sanction(question, penalty):
     assert ("penalty" in [k.name for k in kinds_asked(question)]) is penalty
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [("教研活动有次数要求吗?", ["frequency"]), ("交流有没有比例要求?", ["share"]),
+     ("次数多了会不会影响教学?", []), ("每学期搞三次教研活动,有没有规定?", [])],
+)  # fmt: skip
+def test_whether_a_quantity_is_set_asks_for_its_value(question, kinds):
+    assert [k.name for k in kinds_asked(question)] == kinds
 
 
 def test_a_mechanism_of_accountability_states_no_sanction():

@@ -563,6 +563,7 @@ def _count_or_parts(kinds: list[AnswerKind], parts: AnswerKind) -> list[AnswerKi
 # A quantity named as a thing (比例, 补助标准, 任期), not asked by 几/多少: 有没有设定比例 asks whether one is set.
 _QUANTITY_NAMED = re.compile(r"(?<![按照])比例|比重|占比|百分比|覆盖率|金额|数额|额度|标准|期限|任期|名额|人数|次数")
 _SETTING = re.compile(r"定|规定|明确|设定|设置|要求|提出|有|给出|写")  # …of it, before it: 有没有规定(交流)比例
+_SET_AFTER = re.compile(r"(?:上)?(?:有没有|有无|有|是否有)(?:明确|具体|硬性)?(?:的)?(?:规定|要求)")  # 次数有规定吗
 _VALUE_GIVEN = re.compile(r"\d|百分之[一二三四五六七八九十]|[一二两三四五六七八九十]+(?:成|个百分点)")
 
 
@@ -579,7 +580,11 @@ def _asks_whether_quantity_set(question: str, kind: AnswerKind) -> bool:
     if _VALUE_GIVEN.search(question):
         return False
     return any(
-        _QUANTITY_NAMED.search(m.group(0)) and _SETTING.search(re.split(r"[,，;；?？]", question[: m.start()])[-1][-8:])
+        _QUANTITY_NAMED.search(m.group(0))
+        and (
+            _SETTING.search(re.split(r"[,，;；?？]", question[: m.start()])[-1][-8:])
+            or _SET_AFTER.match(question, m.end())
+        )
         for m in kind.asked.finditer(question)
     )
 

@@ -743,7 +743,7 @@ def test_falling_short_with_what_follows_asks_for_a_sanction(question, penalty):
 
 @pytest.mark.parametrize(
     ("question", "kinds"),
-    [("教研一学期搞的次数有规定吗?", ["frequency"]), ("交流有没有比例要求?", ["share"]),
+    [("教研一学期搞的次数有规定吗?", ["frequency"]), ("交流有没有比例要求?", ["share"]), ("交流比例有没有明确要求?", ["share"]),
      ("次数多了会不会影响教学?", []), ("每学期搞三次教研活动,有没有规定?", [])],
 )  # fmt: skip
 def test_whether_a_quantity_is_set_asks_for_its_value(question, kinds):

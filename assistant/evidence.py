@@ -36,6 +36,7 @@ from policytext.sentences import normalize_for_match
 from retrieval.types import Hit
 
 MIN_COVERAGE = 0.25  # share of the question's content terms the best clauses must contain
+MIN_COMPOUND_CHARS = 4  # a word this long no text names may be read as its parts (民办小学)
 STATED_TERM_SHARE = 0.5  # share of the question's term weight a stating sentence's context must name
 STATING_CLAUSES = 5  # the best clauses searched for a sentence that states what was asked
 
@@ -50,7 +51,7 @@ _NOT_A_FOCUS = re.compile(
 # In a yes/no predicate: verbs too light to be what it asks whether (让高校参与进来: of 高校), a count (一所帮一所
 # is written 一对一), and asking for something like X (类似X的做法), which the documents may well word otherwise.
 _LIGHT_VERB = re.compile(r"参与|参加|加入|进入|进来|实施|实行|推行|执行|落实|搞|做|办")
-_LEVEL = re.compile(r"层面|层级|级别|一级|一层|这级|这层")
+_LEVEL = re.compile(r"层面|层级|级别|一级|一层|这级|这层|内部")  # and where within: 学校内部
 _COUNT_WORD = re.compile(r"[一二两三四五六七八九十百千几\d]+[所个名位项次届年类种家级]")
 # A quantity compared in a yes/no question (占到…的一半以上了吗): what is weighed, not what it is of
 _QUANTITY = re.compile(
@@ -381,11 +382,11 @@ def _topic(analysis: QueryAnalysis, texts: tuple[str, ...], counts: dict[str, in
     counts = {} if counts is None else counts
     n = len(texts) or 1
     weights = {}
-    for term in dict.fromkeys(
-        [*analysis.topic_terms, *analysis.asked_terms, *_words_of(analysis.action), *_words_of(analysis.event)]
+    for term in _used_or_parts(
+        [*analysis.topic_terms, *analysis.asked_terms, *_words_of(analysis.action), *_words_of(analysis.event)],
+        texts,
+        counts,
     ):
-        if term not in counts:
-            counts[term] = sum(1 for text in texts if names_term(text, term))
         df = counts[term]
         if df and not any(p.fullmatch(term) for p in (QUALIFIER, COUNTED_BY, _LEVEL)):  # 人数, 层面: no topic
             weights[term] = math.log(1 + n / df)
@@ -410,6 +411,23 @@ def _topic(analysis: QueryAnalysis, texts: tuple[str, ...], counts: dict[str, in
         years,
         unwritten,
     )
+
+
+def _used_or_parts(terms: list[str], texts: tuple[str, ...], counts: dict[str, int]) -> list[str]:
+    """The terms, each counted over the texts; a compound no text names stands as its parts (民办小学: 民办, 小学)."""
+    out: dict[str, None] = {}
+    for term in terms:
+        parts = tokenize(term) if len(term) >= MIN_COMPOUND_CHARS else []  # 同一个, 第三届: no compounds
+        for word in (term, *(p for p in parts if p != term and len(p) >= 2)):
+            if word not in counts:
+                counts[word] = sum(1 for text in texts if names_term(text, word))
+            if word == term:
+                out[term] = None
+                if counts[term]:
+                    break
+            else:
+                out[word] = None
+    return list(out)
 
 
 def _written_somewhere(term: str, texts: tuple[str, ...], counts: dict[str, int]) -> bool:

@@ -370,6 +370,8 @@ def test_a_question_about_what_something_is_for_gets_the_sentence_that_says_so(r
         # scoring rules ask for criteria; students are counted by head, not by a share of schools
         ("巴州联盟捆绑的年终考核打分标准是什么?", "not_stated"),
         ("上海一个学区最多能有多少学生?", "not_stated"),
+        # a compound no document writes (民办小学) is read as its parts, and 内部 is where, not what
+        ("上海一所民办小学要进入教育集团,它们学校内部要履行什么程序?", "answered"),
     ],
 )
 def test_answered_not_stated_or_refused(retriever, question, outcome):
@@ -734,3 +736,9 @@ def test_a_word_listed_as_an_item_is_told_of_elsewhere():
     assert _listed_item(listing, "单一法人", "单一法人那种怎么运作") and _listed_item(listing, "多法人组合", "")
     assert not _listed_item("实行人事管理统一、经费管理统一、教学管理统一", "统一", "哪些方面要统一")
     assert not _listed_item("构建“法人独立、互联互助”的运行模式", "运行模式", "运行模式呢")
+
+
+def test_a_compound_no_text_names_stands_as_its_parts():
+    texts = ("民办学校应当经过理事会审核", "小学与初中组建学区")
+    assert evidence._used_or_parts(["民办小学", "同一个"], texts, {}) == ["民办小学", "民办", "小学", "同一个"]
+    assert evidence._used_or_parts(["民办学校"], texts, {}) == ["民办学校"], "a compound a text names stays whole"

@@ -750,6 +750,12 @@ def test_whether_a_quantity_is_set_asks_for_its_value(question, kinds):
     assert [k.name for k in kinds_asked(question)] == kinds
 
 
+def test_the_serial_of_a_document_number_is_no_day():
+    day = KINDS["day"]
+    assert not day.states("结合《实施意见》(辽政办发〔2018〕53号),积极推进") and not day.states("(葫教发〔2020〕4 号)")
+    assert day.states("于4月20日前报市教育局") and day.states("15号之前交")
+
+
 def test_a_mechanism_of_accountability_states_no_sanction():
     penalty = KINDS["penalty"]
     assert not penalty.states("各县要建立督导检查和问责机制,开展督促检查。")

@@ -218,7 +218,9 @@ def show_answer(i: int, answer: Answer, library: Library, slot=None) -> None:
             box = st.info if answer.not_stated else st.warning
             box(view.md_escape(answer.answer), icon=shown.icon, title=shown.title)
         else:
-            st.markdown(view.md_escape(answer.answer))
+            if answer.unstated:  # answered in part: what the documents do not state, set apart above the rest
+                st.info(view.md_escape(answer.unstated), icon=view.PARTLY_STATED_ICON)
+            st.markdown(view.md_escape(view.answer_body(answer)))
     if shown:
         if answer.nearby:
             st.markdown(f"**{shown.nearby_heading}**")

@@ -132,6 +132,7 @@ class Answer:
             "notice": self.notice,
             "unsupported": list(self.unsupported),
             "mode": self.mode,
+            "unstated": self.unstated,
         }
 
 

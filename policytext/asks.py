@@ -299,7 +299,7 @@ def _frequency_of(question: str, frequency: AnswerKind) -> AnswerKind:
 
 def _count_of(question: str, count: AnswerKind) -> AnswerKind:
     """The count kind for this question: stated by a count of what it counts; of people, named 人数."""
-    people = re.search(r"(?:几|多少)(?:个)?(?:人|名(?![师校])|位|学生|教师|老师|孩子)", question)
+    people = re.search(rf"(?:几|多少)(?:个)?(?:人|名(?![师校])|位|{_COUNTED_PEOPLE.pattern})", question)
     return replace(count, states=_states_count_of(question), what="人数" if people else count.what)
 
 

@@ -219,6 +219,11 @@ def test_a_question_asking_two_things_is_answered_on_the_one_stated_with_a_note_
     partly = ask("学院附小帮扶的是哪几所学校?归哪个部门安排?", retriever)
     assert partly.outcome == "answered" and partly.answer.splitlines()[0] == "文件未明确规定学校名单；以下是文件写明的部分。"
     assert "由市教育局安排" in lead(partly) and cited_sources(partly) == {"001"}
+    assert partly.to_json()["unstated"] == "文件未明确规定学校名单；以下是文件写明的部分。"
+    body = view.answer_body(partly)  # the page shows the note in a box of its own, above the rest
+    assert "文件未明确规定" not in body and "由市教育局安排" in body
+    whole = ask("学院附小帮扶工作由谁安排?", retriever)
+    assert whole.to_json()["unstated"] == "" and view.answer_body(whole) == whole.answer
     # one thing asked (whose school is the partner) is not stated; a sanction asked of someone is one thing too
     assert ask("葫芦岛学院附小帮扶的是哪一所学校?", retriever).outcome == "not_stated"
     assert ask("山西的集团化办学出了问题会追究谁的责任?", retriever).outcome == "not_stated"

@@ -337,6 +337,12 @@ def test_browser_journey_through_every_page(server, browser, artifacts, tmp_path
     expect(messages(phone).last).to_contain_text("特级教师")
     messages(phone).last.scroll_into_view_if_needed()
     shot(phone, artifacts, "12b-phone-follow-up", shots)
+    # Asked two things, the documents state one: the part not stated is said in a box above the answer.
+    ask(phone, "葫芦岛学院附小帮扶的是哪几所学校?归哪个部门安排?", 4)
+    partly = messages(phone).last
+    expect(partly.locator('[data-testid="stAlertContainer"]')).to_contain_text("文件未明确规定学校名单")
+    expect(partly).to_contain_text("由市教育局安排")
+    shot(phone, artifacts, "12c-phone-partly-stated", shots)
     open_tab(phone, "对比")
     phone.get_by_label("对比主题").fill("经费保障")
     phone.get_by_role("button", name="对比", exact=True).click()

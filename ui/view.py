@@ -64,6 +64,17 @@ def outcome_view(answer: Answer) -> OutcomeView:
     return NOT_STATED_VIEW if answer.not_stated else REFUSED_VIEW
 
 
+PARTLY_STATED_ICON = ":material/help:"
+
+
+def answer_body(answer: Answer) -> str:
+    """The answer's text without the line on the part not stated, which the page shows in a box of its own."""
+    lines = answer.answer.splitlines()
+    if answer.unstated and lines and lines[0] == answer.unstated:
+        lines = lines[1:]
+    return "\n".join(lines)
+
+
 def reading_note(answer: Answer) -> str:
     """理解为：… for a follow-up read against the conversation (so the user can correct it); else ""."""
     resolved = (answer.resolved_question or "").strip()
